@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "capsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "capsim", targets: ["capsim"]),
+        .library(name: "CapSimCore", targets: ["CapSimCore"]),
+        .library(name: "CapSimScenario", targets: ["CapSimScenario"]),
+        .library(name: "CapSimIO", targets: ["CapSimIO"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // C system libraries: found with pkg-config, installed from Debian.
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]),
+        // The only module that sees a C type.
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
+        // The engine: no I/O, no Foundation.
+        .target(name: "CapSimCore", dependencies: ["LinearAlgebra"]),
+        // What a planner writes: YAML + CSV decoded into a validated Scenario.
+        .target(
+            name: "CapSimScenario",
+            dependencies: ["CapSimCore", .product(name: "Yams", package: "Yams")]),
+        // Projection tables and closure logs, written atomically.
+        .target(name: "CapSimIO", dependencies: ["CapSimCore", "CapSimScenario"]),
+        // Subcommands; the executable only calls into this library.
+        .target(
+            name: "CapSimCLI",
+            dependencies: [
+                "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
+
+        .testTarget(
+            name: "LinearAlgebraTests",
+            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(
+            name: "CapSimCoreTests",
+            dependencies: ["CapSimCore", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
+        .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario"]),
+        .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

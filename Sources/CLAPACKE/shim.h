@@ -1,0 +1,4 @@
+// Without these two defines, functions returning complex values vanish from Swift silently.
+#define HAVE_LAPACK_CONFIG_H 1
+#define LAPACK_COMPLEX_STRUCTURE 1
+#include <lapacke.h>

@@ -1,0 +1,64 @@
+import ArgumentParser
+import CapSimCore
+import CapSimIO
+import CapSimScenario
+
+/// `capsim run`: load a scenario, run it, write the projection tables and print a summary.
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario and write its projection tables.",
+        discussion: """
+            Writes projections.csv (long format: scenario,year,sector,region,owner,metric,unit,value),
+            closures.csv (one row per closure, with the rule and the numbers that made it fire) and
+            openings.csv (new units opened or blocked by capacity replacement). Files are written
+            atomically: on any error nothing is written.
+            """)
+
+    @Argument(help: "The scenario YAML file.")
+    var scenario: String
+
+    @Option(name: .long, help: "Folder to write the tables into.")
+    var out: String = "out"
+
+    public init() {}
+
+    public func run() throws {
+        let loaded = try loadOrReport(scenario)
+        let result = Engine.run(loaded.batch(), options: Engine.Options(checkInvariants: true))
+        do {
+            try AtomicOutput.write([
+                ("projections.csv", ProjectionTables.projections(result)),
+                ("closures.csv", ProjectionTables.closures(result, facilities: loaded.facilities)),
+                ("openings.csv", ProjectionTables.openings(result, facilities: loaded.facilities)),
+            ], to: out)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        print("\(loaded.name): \(loaded.title), \(loaded.baseYear)-\(loaded.endYear)")
+        print(SummaryTable.render(result))
+        for s in result.shortfalls {
+            print("warning: target \(s.target) in \(s.year) not met: \(decimalText(s.closedCapacity)) of "
+                  + "\(decimalText(s.targetCapacity)) 10kt/yr closed (no candidates left)")
+        }
+        for b in result.blockedOpenings {
+            let f = loaded.facilities[b.facility]
+            print("warning: new unit \(f.id) (\(f.name)) did not open: replacement needs "
+                  + "\(decimalText(b.creditNeeded10kt)) 10kt/yr retired, \(f.enterprise) has \(decimalText(b.creditAvailable10kt))")
+        }
+        print("wrote \(out)/projections.csv, \(out)/closures.csv, \(out)/openings.csv "
+              + "(\(result.closures.count) closures, \(result.openings.count) openings)")
+    }
+}
+
+/// Loads a scenario, or prints every problem to standard error and exits with status 1.
+func loadOrReport(_ path: String) throws -> Scenario {
+    do {
+        return try Scenario.load(path: path)
+    } catch {
+        for issue in error.issues { printError("error: \(issue)") }
+        printError("\(error.issues.count) error(s); nothing was run or written")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,96 @@
+import LinearAlgebra
+
+/// The capacity engine: advances every facility of every scenario in a batch year by year.
+///
+/// The state is a facilities × scenarios matrix of unit status; each year applies, per scenario,
+/// reserve exhaustion, closure rules, closure targets and replacement openings (docs/MODEL.md §2),
+/// then aggregates per-facility metrics to groups with one matrix product (§3).
+public enum Engine {
+    /// Switches that do not change results.
+    public struct Options: Sendable {
+        /// Check the conservation identities after the run and trap if one fails.
+        public var checkInvariants: Bool
+
+        /// Creates options.
+        public init(checkInvariants: Bool = false) { self.checkInvariants = checkInvariants }
+    }
+
+    /// Runs every scenario of `batch` from the base year to the end year.
+    public static func run(_ batch: ScenarioBatch, options: Options = Options()) -> BatchResult {
+        let columns = FacilityColumns(batch.facilities)
+        let groups = AggregationGroup.groups(of: batch.facilities)
+        let membership = membershipMatrix(groups: groups, facilities: batch.facilities)
+        var state = BatchState(columns: columns, baseYear: batch.baseYear,
+                               scenarioCount: batch.policies.count)
+        let compiled = batch.policies.map { CompiledPolicy($0, columns: columns) }
+
+        var values: [Matrix] = []
+        values.append(aggregate(state: state, year: batch.baseYear, policies: batch.policies,
+                                membership: membership))
+        for year in (batch.baseYear + 1)...batch.endYear {
+            state.beginYear()
+            for s in 0..<batch.policies.count {
+                YearStep(columns: columns, policy: batch.policies[s], compiled: compiled[s],
+                         year: year, baseYear: batch.baseYear, scenario: s).advance(&state)
+            }
+            values.append(aggregate(state: state, year: year, policies: batch.policies,
+                                    membership: membership))
+        }
+        var blocked: [BlockedOpening] = []
+        for s in 0..<batch.policies.count {
+            for f in 0..<columns.count where state.status[f, s] == .planned {
+                let ratio = batch.policies[s].sector(columns.sector[f]).replacementRatio
+                blocked.append(BlockedOpening(
+                    scenario: s, facility: f, creditNeeded10kt: ratio * columns.capacity[f],
+                    creditAvailable10kt: state.credit[columns.creditPool[f], s]))
+            }
+        }
+        let result = BatchResult(
+            scenarioNames: batch.scenarioNames, years: batch.years, groups: groups,
+            valuesByYear: values, closures: state.closures.flatMap { $0 },
+            openings: state.openings.flatMap { $0 }, blockedOpenings: blocked,
+            shortfalls: state.shortfalls.flatMap { $0 })
+        if options.checkInvariants {
+            let violations = result.conservationViolations()
+            precondition(violations.isEmpty, "invariant violated: \(violations.first!)")
+        }
+        return result
+    }
+
+    /// Groups × facilities matrix with 1 where the facility belongs to the group.
+    static func membershipMatrix(groups: [AggregationGroup], facilities: [Facility]) -> Matrix {
+        var m = Matrix(rowCount: groups.count, columnCount: facilities.count)
+        for (g, group) in groups.enumerated() {
+            for (f, facility) in facilities.enumerated() where group.contains(facility) { m[g, f] = 1 }
+        }
+        return m
+    }
+
+    /// Per-facility metrics of the year (facilities × (metrics × scenarios)), summed to groups by
+    /// `membership · X` in one BLAS `dgemm`.
+    static func aggregate(state: BatchState, year: Int, policies: [Policy], membership: Matrix) -> Matrix {
+        let columns = state.columns
+        let metricCount = Metric.allCases.count
+        var x = Matrix(rowCount: columns.count, columnCount: metricCount * policies.count)
+        for s in 0..<policies.count {
+            let utilisation = Sector.allCases.map { policies[s].sector($0).utilisation(in: year) }
+            let base = s * metricCount
+            for f in 0..<columns.count {
+                let cap = columns.capacity[f]
+                let operating = state.status[f, s] == .operating
+                let closed = state.closedThisYear[f, s]
+                let opened = state.openedThisYear[f, s]
+                x[f, base + Metric.unitsOperating.index] = operating ? 1 : 0
+                x[f, base + Metric.capacity.index] = operating ? cap : 0
+                x[f, base + Metric.unitsClosed.index] = closed ? 1 : 0
+                x[f, base + Metric.capacityClosed.index] = closed ? cap : 0
+                x[f, base + Metric.unitsOpened.index] = opened ? 1 : 0
+                x[f, base + Metric.capacityOpened.index] = opened ? cap : 0
+                x[f, base + Metric.netCapacityReduction.index] = (closed ? cap : 0) - (opened ? cap : 0)
+                x[f, base + Metric.output.index] =
+                    operating ? cap * utilisation[columns.sector[f].index] : 0
+            }
+        }
+        return Matrix.product(membership, .none, x, .none)
+    }
+}

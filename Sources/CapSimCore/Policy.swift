@@ -1,0 +1,22 @@
+/// Everything a planner can change in one scenario: rules, targets and sector parameters.
+///
+/// A batch runs one policy per scenario over the same facility table.
+public struct Policy: Sendable, Equatable {
+    /// Closure rules, applied in order.
+    public var rules: [ClosureRule]
+    /// Yearly targets, applied after the rules, in order.
+    public var targets: [ClosureTarget]
+    /// Per-sector parameters; a sector not listed uses `SectorPolicy.defaults`.
+    public var sectors: [Sector: SectorPolicy]
+
+    /// Creates a policy.
+    public init(rules: [ClosureRule] = [], targets: [ClosureTarget] = [],
+                sectors: [Sector: SectorPolicy] = [:]) {
+        self.rules = rules
+        self.targets = targets
+        self.sectors = sectors
+    }
+
+    /// Parameters of `sector`, defaults where none were given.
+    public func sector(_ sector: Sector) -> SectorPolicy { sectors[sector] ?? .defaults }
+}

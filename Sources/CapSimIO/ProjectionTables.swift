@@ -1,0 +1,64 @@
+import CapSimCore
+
+/// The tables a run writes: projections (long format), closures and openings, as CSV text.
+public enum ProjectionTables {
+    /// Header of `projections.csv`.
+    public static let projectionHeader = ["scenario", "year", "sector", "region", "owner", "metric", "unit", "value"]
+    /// Header of `closures.csv`.
+    public static let closureHeader = ["scenario", "year", "facility_id", "name", "sector", "kind", "enterprise",
+                                       "owner", "region", "capacity_10kt", "rule", "reason"]
+    /// Header of `openings.csv`.
+    public static let openingHeader = ["scenario", "year", "facility_id", "name", "sector", "enterprise",
+                                       "capacity_10kt", "status", "replacement_ratio", "credit_needed_10kt",
+                                       "credit_available_10kt"]
+
+    /// One row per scenario, year, group and metric; `all` stands for every region or owner type.
+    public static func projections(_ result: BatchResult) -> String {
+        var csv = CSVText(header: projectionHeader)
+        for s in result.scenarioNames.indices {
+            for (y, year) in result.years.enumerated() {
+                for (g, group) in result.groups.enumerated() {
+                    for metric in Metric.allCases {
+                        let value = result.value(metric, groupIndex: g, yearIndex: y, scenario: s)
+                        csv.append([result.scenarioNames[s], String(year), group.sector.rawValue,
+                                    group.region ?? "all", group.owner?.rawValue ?? "all", metric.rawValue,
+                                    metric.unit, decimalText(value, digits: 6)])
+                    }
+                }
+            }
+        }
+        return csv.text
+    }
+
+    /// One row per closure, in the order closures happened.
+    public static func closures(_ result: BatchResult, facilities: [Facility]) -> String {
+        var csv = CSVText(header: closureHeader)
+        for e in result.closures {
+            let f = facilities[e.facility]
+            csv.append([result.scenarioNames[e.scenario], String(e.year), f.id, f.name, f.sector.rawValue,
+                        f.kind.rawValue, f.enterprise, f.owner.rawValue, f.region,
+                        decimalText(e.capacity10ktPerYear, digits: 6), e.cause.ruleID, e.cause.reason(facility: f)])
+        }
+        return csv.text
+    }
+
+    /// One row per new unit: opened (with the year) or blocked for lack of replacement credit.
+    public static func openings(_ result: BatchResult, facilities: [Facility]) -> String {
+        var csv = CSVText(header: openingHeader)
+        for e in result.openings {
+            let f = facilities[e.facility]
+            csv.append([result.scenarioNames[e.scenario], String(e.year), f.id, f.name, f.sector.rawValue,
+                        f.enterprise, decimalText(e.capacity10ktPerYear, digits: 6), "opened",
+                        decimalText(e.ratio, digits: 6), decimalText(e.creditUsed10kt, digits: 6),
+                        decimalText(e.creditAvailable10kt, digits: 6)])
+        }
+        for b in result.blockedOpenings {
+            let f = facilities[b.facility]
+            csv.append([result.scenarioNames[b.scenario], "", f.id, f.name, f.sector.rawValue, f.enterprise,
+                        decimalText(f.capacity10ktPerYear, digits: 6), "blocked",
+                        decimalText(b.creditNeeded10kt / max(f.capacity10ktPerYear, .leastNonzeroMagnitude), digits: 6),
+                        decimalText(b.creditNeeded10kt, digits: 6), decimalText(b.creditAvailable10kt, digits: 6)])
+        }
+        return csv.text
+    }
+}

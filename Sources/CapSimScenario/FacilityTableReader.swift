@@ -1,0 +1,173 @@
+import CapSimCore
+
+/// Reads facility tables (CSV) into facilities, collecting every problem with its line, row and column.
+///
+/// The columns and their units are listed in docs/SCENARIO-FORMAT.md.
+public enum FacilityTableReader {
+    /// The columns every table must have, in the documented order.
+    public static let columns = [
+        "id", "name", "kind", "enterprise", "owner", "region", "capacity_10kt", "size", "start_year",
+        "reserve_years", "unit_cost_yuan_per_t", "price_yuan_per_t", "logistics_km", "safety_flag",
+        "workers", "source",
+    ]
+
+    /// Parses one table's text. `file` is used in messages only.
+    static func read(text: String, file: String, issues: inout [ScenarioIssue]) -> [Facility] {
+        let records: [CSVRecord]
+        do {
+            records = try CSVParser.parse(text)
+        } catch CSVParser.Failure.unterminatedQuote(let line) {
+            issues.append(ScenarioIssue(file: file, line: line, message: "a quoted field is never closed"))
+            return []
+        } catch CSVParser.Failure.textAfterClosingQuote(let line) {
+            issues.append(ScenarioIssue(file: file, line: line,
+                                        message: "text after a closing quote; double a quote inside a quoted field (\"\")"))
+            return []
+        } catch {
+            issues.append(ScenarioIssue(file: file, message: "\(error)"))
+            return []
+        }
+        guard let header = records.first else {
+            issues.append(ScenarioIssue(file: file, line: 1, message: "the table is empty: expected a header row"))
+            return []
+        }
+        var position: [String: Int] = [:]
+        var headerOK = true
+        for (i, raw) in header.fields.enumerated() {
+            let name = raw.trimmingWhitespace()
+            if !columns.contains(name) {
+                issues.append(ScenarioIssue(file: file, line: header.line, field: name.isEmpty ? "column \(i + 1)" : name,
+                                            message: "unknown column; expected one of: \(columns.joined(separator: ", "))"))
+                headerOK = false
+            } else if position[name] != nil {
+                issues.append(ScenarioIssue(file: file, line: header.line, field: name, message: "column appears twice"))
+                headerOK = false
+            } else {
+                position[name] = i
+            }
+        }
+        for name in columns where position[name] == nil {
+            issues.append(ScenarioIssue(file: file, line: header.line, field: name, message: "missing column"))
+            headerOK = false
+        }
+        guard headerOK else { return [] }
+        if records.count == 1 {
+            issues.append(ScenarioIssue(file: file, line: header.line, message: "the table has a header but no facilities"))
+        }
+
+        var facilities: [Facility] = []
+        for (r, record) in records.dropFirst().enumerated() {
+            var row = RowReader(file: file, line: record.line, row: r + 1, position: position,
+                                fields: record.fields)
+            if record.fields.count != header.fields.count {
+                issues.append(ScenarioIssue(file: file, line: record.line, row: r + 1,
+                                            message: "has \(record.fields.count) fields, the header has \(header.fields.count)"))
+                continue
+            }
+            let kind = row.enumeration("kind", FacilityKind.self)
+            let reserveText = row.text("reserve_years")
+            var reserve: Double?
+            if kind == .coalMine {
+                reserve = reserveText.isEmpty
+                    ? row.fail("reserve_years", "required for a coal mine (years of reserve left)")
+                    : row.number("reserve_years", min: 0)
+            } else if !reserveText.isEmpty, kind != nil {
+                row.report("reserve_years", "only coal mines have reserve years; leave it empty for \(kind!.rawValue)")
+            }
+            let facility = Facility(
+                id: row.required("id"), name: row.required("name"), kind: kind ?? .coalMine,
+                enterprise: row.required("enterprise"),
+                owner: row.enumeration("owner", OwnerType.self) ?? .state,
+                region: row.required("region"),
+                capacity10ktPerYear: row.number("capacity_10kt", min: 0) ?? 0,
+                size: row.number("size", min: 0) ?? 0,
+                startYear: row.integer("start_year", range: 1900...2200) ?? 0,
+                reserveYears: reserve,
+                unitCostYuanPerTonne: row.number("unit_cost_yuan_per_t", min: 0) ?? 0,
+                priceYuanPerTonne: row.number("price_yuan_per_t", min: 0) ?? 0,
+                logisticsKm: row.number("logistics_km", min: 0) ?? 0,
+                safetyFlag: (row.integer("safety_flag", range: 0...1) ?? 0) == 1,
+                workers: row.integer("workers", range: 0...10_000_000) ?? 0)
+            _ = row.required("source")
+            issues += row.issues
+            if row.issues.isEmpty { facilities.append(facility) }
+        }
+        return facilities
+    }
+}
+
+/// Typed access to one CSV row's cells, recording a located issue for each bad cell.
+struct RowReader {
+    let file: String
+    let line: Int
+    let row: Int
+    let position: [String: Int]
+    let fields: [String]
+    var issues: [ScenarioIssue] = []
+
+    init(file: String, line: Int, row: Int, position: [String: Int], fields: [String]) {
+        self.file = file
+        self.line = line
+        self.row = row
+        self.position = position
+        self.fields = fields
+    }
+
+    func text(_ column: String) -> String {
+        guard let i = position[column], i < fields.count else { return "" }
+        return fields[i].trimmingWhitespace()
+    }
+
+    mutating func report(_ column: String, _ message: String) {
+        issues.append(ScenarioIssue(file: file, line: line, row: row, field: column, message: message))
+    }
+
+    mutating func fail<T>(_ column: String, _ message: String) -> T? {
+        report(column, message)
+        return nil
+    }
+
+    mutating func required(_ column: String) -> String {
+        let value = text(column)
+        if value.isEmpty { report(column, "must not be empty") }
+        return value
+    }
+
+    mutating func number(_ column: String, min: Double) -> Double? {
+        let value = text(column)
+        guard let x = Double(value), x.isFinite else {
+            return fail(column, value.isEmpty ? "must not be empty" : "expected a number, got '\(value)'")
+        }
+        guard x >= min else { return fail(column, "must be ≥ \(min), got \(value)") }
+        return x
+    }
+
+    mutating func integer(_ column: String, range: ClosedRange<Int>) -> Int? {
+        let value = text(column)
+        guard let x = Int(value) else {
+            return fail(column, value.isEmpty ? "must not be empty" : "expected a whole number, got '\(value)'")
+        }
+        guard range.contains(x) else {
+            return fail(column, "must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
+        return x
+    }
+
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ column: String, _: E.Type) -> E?
+    where E.RawValue == String {
+        let value = text(column)
+        if let e = E(rawValue: value) { return e }
+        return fail(column, "unknown value '\(value)'; expected one of: "
+                    + E.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

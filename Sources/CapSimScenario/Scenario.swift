@@ -1,0 +1,365 @@
+import CapSimCore
+import Foundation
+import Yams
+
+/// A scenario as a planner wrote it, resolved and validated: every default applied, every
+/// reference checked. `load(path:)` is the only way to make one from files.
+public struct Scenario: Sendable {
+    /// The YAML file it was read from.
+    public var file: String
+    /// Identifier used in output rows.
+    public var name: String
+    /// Free-text title.
+    public var title: String
+    /// The year before the programme.
+    public var baseYear: Int
+    /// The last simulated year.
+    public var endYear: Int
+    /// Facility table paths, as resolved against the scenario file's folder.
+    public var facilityTables: [String]
+    /// The facilities of all tables, in table order.
+    public var facilities: [Facility]
+    /// Rules, targets and sector parameters.
+    public var policy: Policy
+    /// YAML paths of the values that came from defaults (`sectors.coal.priceIndex`, `rules[0].to`).
+    public var defaulted: Set<String>
+
+    /// The scenario as a batch of one.
+    public func batch() -> ScenarioBatch {
+        ScenarioBatch(facilities: facilities, baseYear: baseYear, endYear: endYear,
+                      scenarioNames: [name], policies: [policy])
+    }
+}
+
+extension Scenario {
+    static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets"]
+    static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "replacementRatio"]
+    static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
+                           "owner", "region", "facilities", "year"]
+    static let targetKeys = ["id", "sector", "capacityClosedByYear", "priority", "owner", "region"]
+
+    /// Reads a scenario YAML file and its facility tables, and resolves it.
+    ///
+    /// - Throws: `ScenarioError` listing every problem found, each with file, line or row, and field.
+    public static func load(path: String) throws(ScenarioError) -> Scenario {
+        var reader = YAMLReader(file: path)
+        guard let text = readText(path, issues: &reader.issues) else { throw ScenarioError(issues: reader.issues) }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioError(issues: [ScenarioIssue(file: path, message: "the file is empty")])
+            }
+            root = node
+        } catch let error as ScenarioError {
+            throw error
+        } catch let error as YamlError {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: yamlErrorLine(error),
+                                                       message: "not valid YAML: \(error)")])
+        } catch {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "not valid YAML: \(error)")])
+        }
+        var scenario = Scenario(file: path, name: "", title: "", baseYear: 0, endYear: 0,
+                                facilityTables: [], facilities: [], policy: Policy(), defaulted: [])
+        scenario.resolve(root, reader: &reader)
+        if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
+        return scenario
+    }
+
+    private static func readText(_ path: String, issues: inout [ScenarioIssue]) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            issues.append(ScenarioIssue(file: path, message: "file not found"))
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+              let text = String(data: data, encoding: .utf8)
+        else {
+            issues.append(ScenarioIssue(file: path, message: "cannot be read as UTF-8 text"))
+            return nil
+        }
+        return text
+    }
+
+    private static func yamlErrorLine(_ error: YamlError) -> Int? {
+        switch error {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    /// Fills every field from the YAML tree, recording issues and the defaults applied.
+    private mutating func resolve(_ root: Node, reader: inout YAMLReader) {
+        guard let top = reader.mapping(root, "", allowed: Self.topKeys,
+                                       required: ["name", "baseYear", "endYear", "facilityTables"])
+        else { return }
+        if let n = top["name"], let s = reader.string(n, "name") {
+            if s.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }) {
+                name = s
+            } else {
+                reader.report(n, "name", "use letters, digits, '-', '_' or '.' only (it is written into every output row)")
+            }
+        }
+        if let n = top["title"] { title = reader.string(n, "title") ?? "" } else {
+            title = name
+            defaulted.insert("title")
+        }
+        baseYear = top["baseYear"].flatMap { reader.integer($0, "baseYear", range: 1900...2200) } ?? 0
+        endYear = top["endYear"].flatMap { reader.integer($0, "endYear", range: 1900...2200) } ?? 0
+        if let n = top["endYear"], baseYear > 0, endYear > 0, endYear <= baseYear {
+            reader.report(n, "endYear", "must be after baseYear (\(baseYear))")
+            return
+        }
+        guard baseYear > 0, endYear > 0 else { return }
+
+        loadTables(top["facilityTables"], reader: &reader)
+        let regions = Set(facilities.map(\.region))
+        let ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        var sectors: [Sector: SectorPolicy] = [:]
+        if let n = top["sectors"],
+           let map = reader.mapping(n, "sectors", allowed: Sector.allCases.map(\.rawValue)) {
+            for (key, node) in map {
+                if let sector = Sector(rawValue: key) { sectors[sector] = resolveSector(sector, node, &reader) }
+            }
+        }
+        for sector in Set(facilities.map(\.sector)) where sectors[sector] == nil {
+            sectors[sector] = .defaults
+            defaulted.insert("sectors.\(sector.rawValue)")
+        }
+
+        var usedIDs = Set<String>()
+        var rules: [ClosureRule] = []
+        if let n = top["rules"], let list = reader.sequence(n, "rules") {
+            for (i, node) in list.enumerated() {
+                if let rule = resolveRule(node, "rules[\(i)]", regions: regions, ids: ids, usedIDs: &usedIDs,
+                                          reader: &reader) { rules.append(rule) }
+            }
+        }
+        var targets: [ClosureTarget] = []
+        if let n = top["targets"], let list = reader.sequence(n, "targets") {
+            for (i, node) in list.enumerated() {
+                if let target = resolveTarget(node, "targets[\(i)]", regions: regions, usedIDs: &usedIDs,
+                                              reader: &reader) { targets.append(target) }
+            }
+        }
+        policy = Policy(rules: rules, targets: targets, sectors: sectors)
+    }
+
+    private var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }
+
+    private mutating func loadTables(_ node: Node?, reader: inout YAMLReader) {
+        guard let node, let list = reader.sequence(node, "facilityTables") else { return }
+        if list.isEmpty { reader.report(node, "facilityTables", "list at least one facility table") }
+        let folder = (file as NSString).deletingLastPathComponent
+        var seen: [String: (file: String, line: Int?)] = [:]
+        for (i, entry) in list.enumerated() {
+            guard let relative = reader.string(entry, "facilityTables[\(i)]") else { continue }
+            let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
+            facilityTables.append(path)
+            guard FileManager.default.fileExists(atPath: path) else {
+                reader.report(entry, "facilityTables[\(i)]", "facility table '\(path)' not found")
+                continue
+            }
+            var tableIssues: [ScenarioIssue] = []
+            guard let data = FileManager.default.contents(atPath: path),
+                  let text = String(data: data, encoding: .utf8) else {
+                reader.issues.append(ScenarioIssue(file: path, message: "cannot be read as UTF-8 text"))
+                continue
+            }
+            let table = FacilityTableReader.read(text: text, file: path, issues: &tableIssues)
+            reader.issues += tableIssues
+            // Duplicate ids are found here, across tables; rows are located by their id's line.
+            let lines = idLines(text)
+            for f in table {
+                if let first = seen[f.id] {
+                    reader.issues.append(ScenarioIssue(
+                        file: path, line: lines[f.id], field: "id",
+                        message: "duplicate id '\(f.id)' (first at \(first.file):\(first.line.map(String.init) ?? "?"))"))
+                } else {
+                    seen[f.id] = (path, lines[f.id])
+                    facilities.append(f)
+                }
+            }
+        }
+    }
+
+    /// Line of the first record whose first cell is each id (for duplicate-id messages).
+    private func idLines(_ text: String) -> [String: Int] {
+        guard let records = try? CSVParser.parse(text), let header = records.first,
+              let col = header.fields.firstIndex(where: { $0.trimmingWhitespace() == "id" }) else { return [:] }
+        var lines: [String: Int] = [:]
+        var seenOnce = Set<String>()
+        for r in records.dropFirst() where col < r.fields.count {
+            let id = r.fields[col].trimmingWhitespace()
+            // Keep the second occurrence within a table: that is the duplicate being reported.
+            if seenOnce.contains(id) { lines[id] = r.line } else if lines[id] == nil { lines[id] = r.line }
+            seenOnce.insert(id)
+        }
+        return lines
+    }
+
+    private mutating func resolveSector(_ sector: Sector, _ node: Node, _ reader: inout YAMLReader) -> SectorPolicy {
+        let path = "sectors.\(sector.rawValue)"
+        var policy = SectorPolicy.defaults
+        guard let map = reader.mapping(node, path, allowed: Self.sectorKeys) else { return policy }
+        let share = "a share in [0, 1]"
+        if let n = map["utilisation"] {
+            policy.utilisation = reader.number(n, path + ".utilisation", expectation: share) { (0...1).contains($0) } ?? 1
+        } else { defaulted.insert(path + ".utilisation") }
+        if let n = map["utilisationByYear"] {
+            policy.utilisationByYear = reader.yearMap(n, path + ".utilisationByYear", years: baseYear...endYear,
+                                                      expectation: share) { (0...1).contains($0) } ?? [:]
+        }
+        if let n = map["priceIndex"] {
+            policy.priceIndex = reader.number(n, path + ".priceIndex", expectation: "a multiplier > 0") { $0 > 0 } ?? 1
+        } else { defaulted.insert(path + ".priceIndex") }
+        if let n = map["replacementRatio"] {
+            policy.replacementRatio = reader.number(n, path + ".replacementRatio",
+                                                    expectation: "a ratio ≥ 0 (retired per unit of new capacity)") { $0 >= 0 } ?? 1
+        } else { defaulted.insert(path + ".replacementRatio") }
+        return policy
+    }
+
+    private mutating func resolveID(_ node: Node?, _ path: String, usedIDs: inout Set<String>,
+                                    reader: inout YAMLReader) -> String? {
+        guard let node, let id = reader.string(node, path + ".id") else { return nil }
+        if id == "reserve_exhausted" || usedIDs.contains(id) {
+            return reader.fail(node, path + ".id", "id '\(id)' is already used; rule and target ids must be unique")
+        }
+        usedIDs.insert(id)
+        return id
+    }
+
+    private func checkRegion(_ node: Node?, _ path: String, regions: Set<String>, reader: inout YAMLReader) -> String? {
+        guard let node, let region = reader.string(node, path) else { return nil }
+        guard regions.contains(region) else {
+            return reader.fail(node, path, "no facility is in region '\(region)'; regions in the tables: "
+                               + regions.sorted().joined(separator: ", "))
+        }
+        return region
+    }
+
+    private mutating func resolveRule(_ node: Node, _ path: String, regions: Set<String>, ids: [String: Facility],
+                                      usedIDs: inout Set<String>, reader: inout YAMLReader) -> ClosureRule? {
+        guard let map = reader.mapping(node, path, allowed: Self.ruleKeys, required: ["id", "criterion"]) else { return nil }
+        let before = reader.issues.count
+        let id = resolveID(map["id"], path, usedIDs: &usedIDs, reader: &reader)
+        guard let criterion = map["criterion"].flatMap({ reader.enumeration($0, path + ".criterion", ClosureCriterion.self) })
+        else { return nil }
+        let sector = map["sector"].flatMap { reader.enumeration($0, path + ".sector", Sector.self) }
+        if sector == nil && map["sector"] == nil && criterion != .named {
+            reader.report(node, path + ".sector", "required key is missing")
+        }
+        let owner = map["owner"].flatMap { reader.enumeration($0, path + ".owner", OwnerType.self) }
+        let region = checkRegion(map["region"], path + ".region", regions: regions, reader: &reader)
+
+        var thresholds: [Int: Double] = [:]
+        var years = programmeYears
+        var named: [String] = []
+        let thresholdCheck = Self.thresholdCheck(criterion)
+        if criterion == .named {
+            for key in ["threshold", "thresholdByYear", "from", "to"] where map[key] != nil {
+                reader.report(map[key], "\(path).\(key)", "not used by a named rule; give 'year' instead")
+            }
+            guard let yearNode = map["year"] else {
+                return reader.fail(node, path + ".year", "required for a named rule")
+            }
+            if let y = reader.integer(yearNode, path + ".year", range: programmeYears) { years = y...y }
+            if let listNode = map["facilities"], let list = reader.sequence(listNode, path + ".facilities") {
+                if list.isEmpty { reader.report(listNode, path + ".facilities", "list at least one facility id") }
+                for (i, item) in list.enumerated() {
+                    guard let fid = reader.string(item, "\(path).facilities[\(i)]") else { continue }
+                    guard let facility = ids[fid] else {
+                        reader.report(item, "\(path).facilities[\(i)]", "no facility has id '\(fid)'")
+                        continue
+                    }
+                    if let sector, facility.sector != sector {
+                        reader.report(item, "\(path).facilities[\(i)]",
+                                    "'\(fid)' is in sector \(facility.sector.rawValue), not \(sector.rawValue)")
+                    }
+                    named.append(fid)
+                }
+            } else if map["facilities"] == nil {
+                reader.report(node, path + ".facilities", "required for a named rule")
+            }
+        } else {
+            for key in ["facilities", "year"] where map[key] != nil {
+                reader.report(map[key], "\(path).\(key)", "only named rules take '\(key)'")
+            }
+            let from = map["from"].flatMap { reader.integer($0, path + ".from", range: programmeYears) }
+            let to = map["to"].flatMap { reader.integer($0, path + ".to", range: programmeYears) }
+            if map["from"] == nil { defaulted.insert(path + ".from") }
+            if map["to"] == nil { defaulted.insert(path + ".to") }
+            let lower = from ?? programmeYears.lowerBound, upper = to ?? programmeYears.upperBound
+            if lower > upper {
+                reader.report(map["to"], path + ".to", "must not be before 'from' (\(lower))")
+            } else {
+                years = lower...upper
+            }
+            if let check = thresholdCheck {
+                switch (map["threshold"], map["thresholdByYear"]) {
+                case let (t?, nil):
+                    if let x = reader.number(t, path + ".threshold", expectation: check.expectation, valid: check.valid) {
+                        for y in years { thresholds[y] = x }
+                    }
+                case let (nil, t?):
+                    for key in ["from", "to"] where map[key] != nil {
+                        reader.report(map[key], "\(path).\(key)", "not allowed with thresholdByYear: its years say when the rule is active")
+                    }
+                    defaulted.remove(path + ".from")
+                    defaulted.remove(path + ".to")
+                    thresholds = reader.yearMap(t, path + ".thresholdByYear", years: programmeYears,
+                                                expectation: check.expectation, valid: check.valid) ?? [:]
+                case (_?, _?):
+                    reader.report(node, path, "give either threshold or thresholdByYear, not both")
+                case (nil, nil):
+                    reader.report(node, path + ".threshold", "required for criterion \(criterion.rawValue)")
+                }
+            } else {
+                for key in ["threshold", "thresholdByYear"] where map[key] != nil {
+                    reader.report(map[key], "\(path).\(key)", "criterion \(criterion.rawValue) takes no threshold")
+                }
+            }
+        }
+        guard reader.issues.count == before, let id else { return nil }
+        return ClosureRule(id: id, sector: sector, criterion: criterion, thresholdByYear: thresholds,
+                           years: years, owner: owner, region: region, namedFacilities: named)
+    }
+
+    /// What a criterion's threshold must satisfy, or nil when it takes none.
+    static func thresholdCheck(_ c: ClosureCriterion) -> (expectation: String, valid: (Double) -> Bool)? {
+        switch c {
+        case .sizeBelow, .sizeAtOrBelow: return ("a size ≥ 0 in the kind's unit", { $0 >= 0 })
+        case .reserveBelow: return ("a number of years ≥ 0", { $0 >= 0 })
+        case .logisticsAbove: return ("a distance ≥ 0 km", { $0 >= 0 })
+        case .costAbovePrice: return ("a margin > -1 (0 = cost above price)", { $0 > -1 })
+        case .safetyFlag, .named: return nil
+        }
+    }
+
+    private mutating func resolveTarget(_ node: Node, _ path: String, regions: Set<String>,
+                                        usedIDs: inout Set<String>, reader: inout YAMLReader) -> ClosureTarget? {
+        guard let map = reader.mapping(node, path, allowed: Self.targetKeys,
+                                       required: ["id", "sector", "capacityClosedByYear", "priority"]) else { return nil }
+        let before = reader.issues.count
+        let id = resolveID(map["id"], path, usedIDs: &usedIDs, reader: &reader)
+        let sector = map["sector"].flatMap { reader.enumeration($0, path + ".sector", Sector.self) }
+        let goals = map["capacityClosedByYear"].flatMap {
+            reader.yearMap($0, path + ".capacityClosedByYear", years: programmeYears,
+                           expectation: "a capacity ≥ 0 in 10kt/yr") { $0 >= 0 }
+        }
+        var priority: [PriorityKey] = []
+        if let n = map["priority"], let list = reader.sequence(n, path + ".priority") {
+            if list.isEmpty { reader.report(n, path + ".priority", "list at least one priority key") }
+            for (i, item) in list.enumerated() {
+                if let key = reader.enumeration(item, "\(path).priority[\(i)]", PriorityKey.self) { priority.append(key) }
+            }
+        }
+        let owner = map["owner"].flatMap { reader.enumeration($0, path + ".owner", OwnerType.self) }
+        let region = checkRegion(map["region"], path + ".region", regions: regions, reader: &reader)
+        guard reader.issues.count == before, let id, let sector, let goals else { return nil }
+        return ClosureTarget(id: id, sector: sector, capacityClosedByYear: goals, priority: priority,
+                             owner: owner, region: region)
+    }
+}

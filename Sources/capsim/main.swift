@@ -1,0 +1,3 @@
+import CapSimCLI
+
+CapsimCommand.main()
