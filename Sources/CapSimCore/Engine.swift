@@ -91,6 +91,6 @@ public enum Engine {
                     operating ? cap * utilisation[columns.sector[f].index] : 0
             }
         }
-        return Matrix.product(membership, .none, x, .none)
+        return Matrix.product(membership, x)
     }
 }

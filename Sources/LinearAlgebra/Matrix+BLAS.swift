@@ -12,8 +12,7 @@ extension Matrix {
     /// General matrix product through BLAS `dgemm`:
     /// `C ← alpha · op(A) · op(B) + beta · C`, where op is the identity or the transpose.
     public static func gemm(
-        _ a: Matrix, _ transA: Transpose = .none,
-        _ b: Matrix, _ transB: Transpose = .none,
+        _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none,
         into c: inout Matrix, alpha: Double = 1, beta: Double = 0
     ) {
         let m = transA == .none ? a.rowCount : a.columnCount
@@ -45,17 +44,17 @@ extension Matrix {
     }
 
     /// Returns `op(A) · op(B)`.
-    public static func product(_ a: Matrix, _ transA: Transpose = .none,
-                               _ b: Matrix, _ transB: Transpose = .none) -> Matrix {
+    public static func product(_ a: Matrix, _ b: Matrix, transA: Transpose = .none,
+                               transB: Transpose = .none) -> Matrix {
         let m = transA == .none ? a.rowCount : a.columnCount
         let n = transB == .none ? b.columnCount : b.rowCount
         var c = Matrix(rowCount: m, columnCount: n)
-        gemm(a, transA, b, transB, into: &c)
+        gemm(a, b, transA: transA, transB: transB, into: &c)
         return c
     }
 
     /// Matrix-vector product through BLAS `dgemv`: `y ← alpha · op(A) · x + beta · y`.
-    public static func gemv(_ a: Matrix, _ trans: Transpose = .none, _ x: [Double],
+    public static func gemv(_ a: Matrix, _ x: [Double], trans: Transpose = .none,
                             into y: inout [Double], alpha: Double = 1, beta: Double = 0) {
         let rows = trans == .none ? a.rowCount : a.columnCount
         let cols = trans == .none ? a.columnCount : a.rowCount

@@ -50,7 +50,7 @@ func expectClose(_ x: Matrix, _ y: Matrix, tolerance: Double = 1e-12) {
         for (m, k, n) in [(1, 1, 1), (7, 3, 5), (31, 17, 9), (64, 100, 3)] {
             let a = ta ? randomMatrix(k, m, &rng) : randomMatrix(m, k, &rng)
             let b = tb ? randomMatrix(n, k, &rng) : randomMatrix(k, n, &rng)
-            let c = Matrix.product(a, ta ? .transposed : .none, b, tb ? .transposed : .none)
+            let c = Matrix.product(a, b, transA: ta ? .transposed : .none, transB: tb ? .transposed : .none)
             expectClose(c, naiveProduct(a, ta, b, tb))
         }
     }
@@ -86,7 +86,7 @@ func expectClose(_ x: Matrix, _ y: Matrix, tolerance: Double = 1e-12) {
         }
         let z = (0..<9).map { _ in Double.random(in: -1...1, using: &rng) }
         var w = [Double](repeating: 1, count: 4)
-        Matrix.gemv(a, .transposed, z, into: &w, beta: 1)
+        Matrix.gemv(a, z, trans: .transposed, into: &w, beta: 1)
         for j in 0..<4 {
             let expected = 1 + (0..<9).reduce(0.0) { $0 + a[$1, j] * z[$1] }
             #expect(w[j].isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12))
