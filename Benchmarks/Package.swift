@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so that package-benchmark's build cost stays out of the
+// library's builds and CI (see shared/NOTES.md). Run from this folder: `swift package benchmark`.
+import PackageDescription
+
+let package = Package(
+    name: "capsim-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // The root package by path; computed so a clone under any folder name works.
+        .package(name: "capsim", path: Context.packageDirectory + "/.."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "EngineRun",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+                .product(name: "LinearAlgebra", package: "capsim"),
+            ],
+            path: "Benchmarks/EngineRun",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)

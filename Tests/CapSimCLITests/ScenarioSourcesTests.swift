@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// Every number in a bundled scenario has a unit and a source: a seed line or a stated assumption.
+@Suite struct ScenarioSourcesTests {
+    static let scenarios = ["jilin-2016"]
+
+    @Test(arguments: scenarios)
+    func everyNumberInTheYAMLCitesItsSource(_ name: String) throws {
+        let file = CLIHarness.packageRoot.appendingPathComponent("Scenarios/\(name)/scenario.yaml")
+        let lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+        var checked = 0
+        for (i, line) in lines.enumerated() {
+            let parts = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            let value = parts[0].split(separator: ":", maxSplits: 1).dropFirst().first ?? ""
+            guard value.contains(where: \.isNumber) else { continue }
+            checked += 1
+            let comment = parts.count > 1 ? String(parts[1]) : ""
+            #expect(comment.contains("S00") || comment.contains("assumption"),
+                    "scenario.yaml:\(i + 1) has a number without a source: \(line)")
+        }
+        #expect(checked > 30)
+    }
+
+    @Test(arguments: scenarios)
+    func everyFacilityRowHasASource(_ name: String) throws {
+        let folder = CLIHarness.packageRoot.appendingPathComponent("Scenarios/\(name)/facilities")
+        let tables = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }
+        #expect(!tables.isEmpty)
+        for table in tables {
+            let rows = try String(contentsOf: folder.appendingPathComponent(table), encoding: .utf8)
+                .split(separator: "\n").map(String.init)
+            let header = rows[0].components(separatedBy: ",")
+            #expect(header.last == "source", "\(table): source must be the last column so commas in it stay readable")
+            for (i, row) in rows.dropFirst().enumerated() {
+                let cells = row.components(separatedBy: ",")
+                let source = cells.dropFirst(header.count - 1).joined(separator: ",")
+                #expect(source.contains("S00") || source.contains("assumption"),
+                        "\(table):\(i + 2) source does not cite a seed line or an assumption: \(source)")
+            }
+        }
+    }
+}
