@@ -1,7 +1,7 @@
 extension BatchResult {
-    /// Checks, for every scenario, group and year after the base year, that
-    /// capacity(y) = capacity(y−1) − closed(y) + opened(y), the same for unit counts, that
-    /// net reduction = closed − opened, and that no capacity or count is negative.
+    /// Checks, for every scenario, group and year, that no capacity or count is negative, and for
+    /// every year after the base year that capacity(y) = capacity(y−1) − closed(y) + opened(y), the
+    /// same for unit counts, and that net reduction = closed − opened.
     ///
     /// Returns a description of each violation; empty when the run is consistent.
     public func conservationViolations(tolerance: Double = 1e-6) -> [String] {

@@ -49,14 +49,17 @@ public struct OpeningEvent: Sendable, Equatable {
     public var ratio: Double
 }
 
-/// A planned unit that could not open by the end year for lack of replacement credit.
+/// A planned unit due by the end year that could not open for lack of replacement credit.
 public struct BlockedOpening: Sendable, Equatable {
     /// Scenario index in the batch.
     public var scenario: Int
     /// Facility index in the batch's table.
     public var facility: Int
-    /// Credit needed (ratio × capacity) and credit available at the end, 10 kt/yr.
+    /// The replacement ratio that applied.
+    public var ratio: Double
+    /// Credit needed (ratio × capacity), 10 kt/yr.
     public var creditNeeded10kt: Double
+    /// Credit the enterprise had in the sector at the end year, 10 kt/yr.
     public var creditAvailable10kt: Double
 }
 

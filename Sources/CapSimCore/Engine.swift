@@ -38,10 +38,11 @@ public enum Engine {
         }
         var blocked: [BlockedOpening] = []
         for s in 0..<batch.policies.count {
-            for f in 0..<columns.count where state.status[f, s] == .planned {
+            for f in 0..<columns.count
+            where state.status[f, s] == .planned && columns.startYear[f] <= batch.endYear {
                 let ratio = batch.policies[s].sector(columns.sector[f]).replacementRatio
                 blocked.append(BlockedOpening(
-                    scenario: s, facility: f, creditNeeded10kt: ratio * columns.capacity[f],
+                    scenario: s, facility: f, ratio: ratio, creditNeeded10kt: ratio * columns.capacity[f],
                     creditAvailable10kt: state.credit[columns.creditPool[f], s]))
             }
         }

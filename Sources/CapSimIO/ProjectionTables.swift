@@ -56,7 +56,7 @@ public enum ProjectionTables {
             let f = facilities[b.facility]
             csv.append([result.scenarioNames[b.scenario], "", f.id, f.name, f.sector.rawValue, f.enterprise,
                         decimalText(f.capacity10ktPerYear, digits: 6), "blocked",
-                        decimalText(b.creditNeeded10kt / max(f.capacity10ktPerYear, .leastNonzeroMagnitude), digits: 6),
+                        decimalText(b.ratio, digits: 6),
                         decimalText(b.creditNeeded10kt, digits: 6), decimalText(b.creditAvailable10kt, digits: 6)])
         }
         return csv.text

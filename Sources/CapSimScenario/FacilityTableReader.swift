@@ -11,8 +11,14 @@ public enum FacilityTableReader {
         "workers", "source",
     ]
 
+    /// A facility and the physical line of its row.
+    struct Row {
+        var facility: Facility
+        var line: Int
+    }
+
     /// Parses one table's text. `file` is used in messages only.
-    static func read(text: String, file: String, issues: inout [ScenarioIssue]) -> [Facility] {
+    static func read(text: String, file: String, issues: inout [ScenarioIssue]) -> [Row] {
         let records: [CSVRecord]
         do {
             records = try CSVParser.parse(text)
@@ -55,7 +61,7 @@ public enum FacilityTableReader {
             issues.append(ScenarioIssue(file: file, line: header.line, message: "the table has a header but no facilities"))
         }
 
-        var facilities: [Facility] = []
+        var facilities: [Row] = []
         for (r, record) in records.dropFirst().enumerated() {
             var row = RowReader(file: file, line: record.line, row: r + 1, position: position,
                                 fields: record.fields)
@@ -78,7 +84,7 @@ public enum FacilityTableReader {
                 id: row.required("id"), name: row.required("name"), kind: kind ?? .coalMine,
                 enterprise: row.required("enterprise"),
                 owner: row.enumeration("owner", OwnerType.self) ?? .state,
-                region: row.required("region"),
+                region: row.region(),
                 capacity10ktPerYear: row.number("capacity_10kt", min: 0) ?? 0,
                 size: row.number("size", min: 0) ?? 0,
                 startYear: row.integer("start_year", range: 1900...2200) ?? 0,
@@ -90,7 +96,7 @@ public enum FacilityTableReader {
                 workers: row.integer("workers", range: 0...10_000_000) ?? 0)
             _ = row.required("source")
             issues += row.issues
-            if row.issues.isEmpty { facilities.append(facility) }
+            if row.issues.isEmpty { facilities.append(Row(facility: facility, line: record.line)) }
         }
         return facilities
     }
@@ -130,6 +136,13 @@ struct RowReader {
     mutating func required(_ column: String) -> String {
         let value = text(column)
         if value.isEmpty { report(column, "must not be empty") }
+        return value
+    }
+
+    /// The region id; `all` is reserved because output tables use it for totals.
+    mutating func region() -> String {
+        let value = required("region")
+        if value == "all" { report("region", "'all' is reserved for totals in the output tables; use the prefecture's id") }
         return value
     }
 

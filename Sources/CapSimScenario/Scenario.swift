@@ -113,14 +113,14 @@ extension Scenario {
         guard baseYear > 0, endYear > 0 else { return }
 
         loadTables(top["facilityTables"], reader: &reader)
-        let regions = Set(facilities.map(\.region))
+        let regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }
         let ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         var sectors: [Sector: SectorPolicy] = [:]
         if let n = top["sectors"],
            let map = reader.mapping(n, "sectors", allowed: Sector.allCases.map(\.rawValue)) {
-            for (key, node) in map {
-                if let sector = Sector(rawValue: key) { sectors[sector] = resolveSector(sector, node, &reader) }
+            for sector in Sector.allCases {
+                if let node = map[sector.rawValue] { sectors[sector] = resolveSector(sector, node, &reader) }
             }
         }
         for sector in Set(facilities.map(\.sector)) where sectors[sector] == nil {
@@ -152,7 +152,7 @@ extension Scenario {
         guard let node, let list = reader.sequence(node, "facilityTables") else { return }
         if list.isEmpty { reader.report(node, "facilityTables", "list at least one facility table") }
         let folder = (file as NSString).deletingLastPathComponent
-        var seen: [String: (file: String, line: Int?)] = [:]
+        var seen: [String: (file: String, line: Int)] = [:]
         for (i, entry) in list.enumerated() {
             guard let relative = reader.string(entry, "facilityTables[\(i)]") else { continue }
             let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
@@ -169,34 +169,18 @@ extension Scenario {
             }
             let table = FacilityTableReader.read(text: text, file: path, issues: &tableIssues)
             reader.issues += tableIssues
-            // Duplicate ids are found here, across tables; rows are located by their id's line.
-            let lines = idLines(text)
-            for f in table {
-                if let first = seen[f.id] {
+            // Ids must be unique across all tables, so duplicates are found here.
+            for row in table {
+                if let first = seen[row.facility.id] {
                     reader.issues.append(ScenarioIssue(
-                        file: path, line: lines[f.id], field: "id",
-                        message: "duplicate id '\(f.id)' (first at \(first.file):\(first.line.map(String.init) ?? "?"))"))
+                        file: path, line: row.line, field: "id",
+                        message: "duplicate id '\(row.facility.id)' (first at \(first.file):\(first.line))"))
                 } else {
-                    seen[f.id] = (path, lines[f.id])
-                    facilities.append(f)
+                    seen[row.facility.id] = (path, row.line)
+                    facilities.append(row.facility)
                 }
             }
         }
-    }
-
-    /// Line of the first record whose first cell is each id (for duplicate-id messages).
-    private func idLines(_ text: String) -> [String: Int] {
-        guard let records = try? CSVParser.parse(text), let header = records.first,
-              let col = header.fields.firstIndex(where: { $0.trimmingWhitespace() == "id" }) else { return [:] }
-        var lines: [String: Int] = [:]
-        var seenOnce = Set<String>()
-        for r in records.dropFirst() where col < r.fields.count {
-            let id = r.fields[col].trimmingWhitespace()
-            // Keep the second occurrence within a table: that is the duplicate being reported.
-            if seenOnce.contains(id) { lines[id] = r.line } else if lines[id] == nil { lines[id] = r.line }
-            seenOnce.insert(id)
-        }
-        return lines
     }
 
     private mutating func resolveSector(_ sector: Sector, _ node: Node, _ reader: inout YAMLReader) -> SectorPolicy {
@@ -224,23 +208,29 @@ extension Scenario {
     private mutating func resolveID(_ node: Node?, _ path: String, usedIDs: inout Set<String>,
                                     reader: inout YAMLReader) -> String? {
         guard let node, let id = reader.string(node, path + ".id") else { return nil }
-        if id == "reserve_exhausted" || usedIDs.contains(id) {
+        if id == "reserve_exhausted" {
+            return reader.fail(node, path + ".id", "'reserve_exhausted' is reserved for closures by exhausted reserves")
+        }
+        if usedIDs.contains(id) {
             return reader.fail(node, path + ".id", "id '\(id)' is already used; rule and target ids must be unique")
         }
         usedIDs.insert(id)
         return id
     }
 
-    private func checkRegion(_ node: Node?, _ path: String, regions: Set<String>, reader: inout YAMLReader) -> String? {
-        guard let node, let region = reader.string(node, path) else { return nil }
-        guard regions.contains(region) else {
-            return reader.fail(node, path, "no facility is in region '\(region)'; regions in the tables: "
-                               + regions.sorted().joined(separator: ", "))
+    /// A region filter must name a region where the sector has units, or it would match nothing.
+    private func checkRegion(_ node: Node?, _ path: String, sector: Sector?, regions: [Sector: Set<String>],
+                             reader: inout YAMLReader) -> String? {
+        guard let node, let region = reader.string(node, path), let sector else { return nil }
+        let known = regions[sector] ?? []
+        guard known.contains(region) else {
+            return reader.fail(node, path, "no \(sector.rawValue) facility is in region '\(region)'; its regions: "
+                               + known.sorted().joined(separator: ", "))
         }
         return region
     }
 
-    private mutating func resolveRule(_ node: Node, _ path: String, regions: Set<String>, ids: [String: Facility],
+    private mutating func resolveRule(_ node: Node, _ path: String, regions: [Sector: Set<String>], ids: [String: Facility],
                                       usedIDs: inout Set<String>, reader: inout YAMLReader) -> ClosureRule? {
         guard let map = reader.mapping(node, path, allowed: Self.ruleKeys, required: ["id", "criterion"]) else { return nil }
         let before = reader.issues.count
@@ -252,7 +242,10 @@ extension Scenario {
             reader.report(node, path + ".sector", "required key is missing")
         }
         let owner = map["owner"].flatMap { reader.enumeration($0, path + ".owner", OwnerType.self) }
-        let region = checkRegion(map["region"], path + ".region", regions: regions, reader: &reader)
+        let region = checkRegion(map["region"], path + ".region", sector: sector, regions: regions, reader: &reader)
+        if criterion == .reserveBelow, let sector, sector != .coal {
+            reader.report(map["sector"], path + ".sector", "reserve_below applies to coal mines only")
+        }
 
         var thresholds: [Int: Double] = [:]
         var years = programmeYears
@@ -261,6 +254,9 @@ extension Scenario {
         if criterion == .named {
             for key in ["threshold", "thresholdByYear", "from", "to"] where map[key] != nil {
                 reader.report(map[key], "\(path).\(key)", "not used by a named rule; give 'year' instead")
+            }
+            for key in ["owner", "region"] where map[key] != nil {
+                reader.report(map[key], "\(path).\(key)", "a named rule closes exactly the units it lists; filters would skip some silently")
             }
             guard let yearNode = map["year"] else {
                 return reader.fail(node, path + ".year", "required for a named rule")
@@ -338,7 +334,7 @@ extension Scenario {
         }
     }
 
-    private mutating func resolveTarget(_ node: Node, _ path: String, regions: Set<String>,
+    private mutating func resolveTarget(_ node: Node, _ path: String, regions: [Sector: Set<String>],
                                         usedIDs: inout Set<String>, reader: inout YAMLReader) -> ClosureTarget? {
         guard let map = reader.mapping(node, path, allowed: Self.targetKeys,
                                        required: ["id", "sector", "capacityClosedByYear", "priority"]) else { return nil }
@@ -357,7 +353,7 @@ extension Scenario {
             }
         }
         let owner = map["owner"].flatMap { reader.enumeration($0, path + ".owner", OwnerType.self) }
-        let region = checkRegion(map["region"], path + ".region", regions: regions, reader: &reader)
+        let region = checkRegion(map["region"], path + ".region", sector: sector, regions: regions, reader: &reader)
         guard reader.issues.count == before, let id, let sector, let goals else { return nil }
         return ClosureTarget(id: id, sector: sector, capacityClosedByYear: goals, priority: priority,
                              owner: owner, region: region)
