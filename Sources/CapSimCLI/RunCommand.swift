@@ -38,6 +38,7 @@ public struct RunCommand: ParsableCommand {
         }
         print("\(loaded.name): \(loaded.title), \(loaded.baseYear)-\(loaded.endYear)")
         print(SummaryTable.render(result))
+        if let workers = SummaryTable.renderWorkers(result) { print(workers) }
         for s in result.shortfalls {
             print("warning: target \(s.target) in \(s.year) not met: \(decimalText(s.closedCapacity)) of "
                   + "\(decimalText(s.targetCapacity)) 10kt/yr closed (no candidates left)")

@@ -19,6 +19,8 @@ public struct BatchResult: Sendable {
     public var blockedOpenings: [BlockedOpening]
     /// Targets that could not be met.
     public var shortfalls: [TargetShortfall]
+    /// Where displaced workers are and what resettlement cost, when the policies model workers.
+    public var resettlement: ResettlementResult?
 
     /// The value of `metric` for `group` in `year` and `scenario`.
     public func value(_ metric: Metric, group: AggregationGroup, year: Int, scenario: Int = 0) -> Double {

@@ -24,14 +24,38 @@ public enum Engine {
                                scenarioCount: batch.policies.count)
         let compiled = batch.policies.map { CompiledPolicy($0, columns: columns) }
 
+        var workforce = makeResettlementModel(batch)
+
         var values: [Matrix] = []
         values.append(aggregate(state: state, year: batch.baseYear, policies: batch.policies,
                                 membership: membership))
-        for year in (batch.baseYear + 1)...batch.endYear {
+        for (yearIndex, year) in batch.years.enumerated().dropFirst() {
+            let operatingWorkers = workforce == nil ? [] : operatingWorkersBySector(state)
+            let closuresBefore = state.closures.map(\.count)
             state.beginYear()
             for s in 0..<batch.policies.count {
                 YearStep(columns: columns, policy: batch.policies[s], compiled: compiled[s],
                          year: year, baseYear: batch.baseYear, scenario: s).advance(&state)
+            }
+            if workforce != nil {
+                var displaced: [[Double]] = [], cut: [[Double]] = [], targets: [[Double?]] = []
+                for s in 0..<batch.policies.count {
+                    var workers = [Double](repeating: 0, count: Sector.allCases.count)
+                    var capacity = workers
+                    for event in state.closures[s][closuresBefore[s]...] {
+                        workers[columns.sector[event.facility].index] += columns.workers[event.facility]
+                        capacity[columns.sector[event.facility].index] += event.capacity10ktPerYear
+                    }
+                    displaced.append(workers)
+                    cut.append(capacity)
+                    targets.append(Sector.allCases.map { sector in
+                        let goals = batch.policies[s].targets.filter { $0.sector == sector }
+                            .compactMap { $0.capacityClosedByYear[year] }
+                        return goals.max()
+                    })
+                }
+                workforce!.step(yearIndex: yearIndex, year: year, displaced: displaced, capacityCut: cut,
+                                targets: targets, operatingWorkersLastYear: operatingWorkers)
             }
             values.append(aggregate(state: state, year: year, policies: batch.policies,
                                     membership: membership))
@@ -50,12 +74,34 @@ public enum Engine {
             scenarioNames: batch.scenarioNames, years: batch.years, groups: groups,
             valuesByYear: values, closures: state.closures.flatMap { $0 },
             openings: state.openings.flatMap { $0 }, blockedOpenings: blocked,
-            shortfalls: state.shortfalls.flatMap { $0 })
+            shortfalls: state.shortfalls.flatMap { $0 }, resettlement: workforce?.result)
         if options.checkInvariants {
-            let violations = result.conservationViolations()
+            let violations = result.conservationViolations() + (result.resettlement?.conservationViolations() ?? [])
             precondition(violations.isEmpty, "invariant violated: \(violations.first!)")
         }
         return result
+    }
+
+    /// The resettlement model when the batch's policies model workers.
+    static func makeResettlementModel(_ batch: ScenarioBatch) -> ResettlementModel? {
+        let policies = batch.policies.compactMap(\.resettlement)
+        guard !policies.isEmpty else { return nil }
+        precondition(policies.count == batch.policies.count, "either every scenario of a batch models workers or none")
+        let sectors = Sector.allCases.filter { s in batch.facilities.contains { $0.sector == s } }
+        return ResettlementModel(policies: policies, years: batch.years, sectors: sectors)
+    }
+
+    /// Workers of operating units per scenario and sector index.
+    static func operatingWorkersBySector(_ state: BatchState) -> [[Double]] {
+        let columns = state.columns
+        var out = Array(repeating: [Double](repeating: 0, count: Sector.allCases.count),
+                        count: state.closures.count)
+        for s in out.indices {
+            for f in 0..<columns.count where state.status[f, s] == .operating {
+                out[s][columns.sector[f].index] += columns.workers[f]
+            }
+        }
+        return out
     }
 
     /// Groups × facilities matrix with 1 where the facility belongs to the group.

@@ -13,6 +13,8 @@ struct FacilityColumns {
     let logistics: [Double]
     let safety: [Bool]
     let startYear: [Int]
+    /// Workforce, persons.
+    let workers: [Double]
     /// Facility indices per sector, in table order.
     let bySector: [[Int]]
     /// Index of each facility's (enterprise, sector) replacement-credit pool.
@@ -33,6 +35,7 @@ struct FacilityColumns {
         logistics = facilities.map(\.logisticsKm)
         safety = facilities.map(\.safetyFlag)
         startYear = facilities.map(\.startYear)
+        workers = facilities.map { Double($0.workers) }
         var groups = Array(repeating: [Int](), count: Sector.allCases.count)
         for (i, f) in facilities.enumerated() { groups[f.sector.index].append(i) }
         bySector = groups

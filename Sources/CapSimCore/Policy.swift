@@ -8,13 +8,16 @@ public struct Policy: Sendable, Equatable {
     public var targets: [ClosureTarget]
     /// Per-sector parameters; a sector not listed uses `SectorPolicy.defaults`.
     public var sectors: [Sector: SectorPolicy]
+    /// Worker resettlement and its costs; nil when the scenario does not model workers.
+    public var resettlement: ResettlementPolicy?
 
     /// Creates a policy.
     public init(rules: [ClosureRule] = [], targets: [ClosureTarget] = [],
-                sectors: [Sector: SectorPolicy] = [:]) {
+                sectors: [Sector: SectorPolicy] = [:], resettlement: ResettlementPolicy? = nil) {
         self.rules = rules
         self.targets = targets
         self.sectors = sectors
+        self.resettlement = resettlement
     }
 
     /// Parameters of `sector`, defaults where none were given.

@@ -13,6 +13,7 @@ public enum ProjectionTables {
                                        "credit_available_10kt"]
 
     /// One row per scenario, year, group and metric; `all` stands for every region or owner type.
+    /// Resettlement quantities follow each year's capacity rows, per sector with `region=all,owner=all`.
     public static func projections(_ result: BatchResult) -> String {
         var csv = CSVText(header: projectionHeader)
         for s in result.scenarioNames.indices {
@@ -23,6 +24,14 @@ public enum ProjectionTables {
                         csv.append([result.scenarioNames[s], String(year), group.sector.rawValue,
                                     group.region ?? "all", group.owner?.rawValue ?? "all", metric.rawValue,
                                     metric.unit, decimalText(value, digits: 6)])
+                    }
+                }
+                guard let workers = result.resettlement else { continue }
+                for (σ, sector) in workers.sectors.enumerated() {
+                    for (q, quantity) in workers.quantities.enumerated() {
+                        let value = workers.value(yearIndex: y, sectorIndex: σ, quantityIndex: q, scenario: s)
+                        csv.append([result.scenarioNames[s], String(year), sector.rawValue, "all", "all",
+                                    quantity.name, quantity.unit, decimalText(value, digits: 6)])
                     }
                 }
             }

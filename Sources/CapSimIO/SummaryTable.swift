@@ -35,4 +35,34 @@ public enum SummaryTable {
         return (["capacity in 10kt/yr (万吨/年); -YEAR = capacity closed that year"] + lines)
             .joined(separator: "\n")
     }
+
+    /// Renders, per sector with displaced workers, where they were placed and what it cost by the
+    /// end year; nil when the scenario does not model workers.
+    public static func renderWorkers(_ result: BatchResult, scenario: Int = 0) -> String? {
+        guard let w = result.resettlement, let last = w.years.last else { return nil }
+        var rows: [[String]] = [["sector", "channel / state", "persons", "cost (10k yuan)"]]
+        for sector in w.sectors {
+            guard let displaced = w.value("workers_displaced_cumulative", sector: sector, year: last, scenario: scenario),
+                  displaced > 0 else { continue }
+            rows.append([sector.rawValue, "displaced \(w.years[1])-\(last)", decimalText(displaced, digits: 0), ""])
+            for quantity in w.quantities where quantity.name.hasPrefix("workers_placed_cumulative.") {
+                let id = String(quantity.name.dropFirst("workers_placed_cumulative.".count))
+                let placed = w.value(quantity.name, sector: sector, year: last, scenario: scenario) ?? 0
+                guard placed > 0 else { continue }
+                let cost = w.years.reduce(0.0) { $0 + (w.value("cost.\(id)", sector: sector, year: $1, scenario: scenario) ?? 0) }
+                rows.append(["", "placed: \(id)", decimalText(placed, digits: 0), decimalText(cost / 10_000, digits: 0)])
+            }
+            let waiting = w.value("workers_waiting", sector: sector, year: last, scenario: scenario) ?? 0
+            rows.append(["", "unresettled at end of \(last)", decimalText(waiting, digits: 0), ""])
+        }
+        let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        let lines = rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c < 2 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        return (["workers displaced and where they were placed (cumulative); cost over the run"] + lines)
+            .joined(separator: "\n")
+    }
 }

@@ -99,3 +99,35 @@ public enum Vector {
         }
     }
 }
+
+extension Matrix {
+    /// `C[:, columns] ← A · B[:, columns]` for a contiguous range of columns of `B` and `C`, through
+    /// BLAS `dgemm` on the sub-block in place (column-major columns are contiguous, so no copy).
+    ///
+    /// Used to apply a different square operator to each scenario's block of columns.
+    public static func gemm(_ a: Matrix, _ b: Matrix, columns: Range<Int>, into c: inout Matrix) {
+        precondition(a.columnCount == b.rowCount, "gemm: inner dimensions differ (\(a.columnCount) vs \(b.rowCount))")
+        precondition(c.rowCount == a.rowCount && c.columnCount == b.columnCount, "gemm: result shape differs")
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= b.columnCount, "gemm: columns out of range")
+        if a.rowCount == 0 || columns.isEmpty { return }
+        let rows = c.rowCount
+        if a.columnCount == 0 {
+            c.withUnsafeMutableBufferPointer { cp in
+                for j in columns { for i in 0..<rows { cp[i + j * rows] = 0 } }
+            }
+            return
+        }
+        let m = blasInt(a.rowCount, "m"), n = blasInt(columns.count, "n"), k = blasInt(a.columnCount, "k")
+        let lda = blasInt(max(1, a.rowCount), "lda")
+        let ldb = blasInt(max(1, b.rowCount), "ldb"), ldc = blasInt(max(1, c.rowCount), "ldc")
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1, ap.baseAddress, lda,
+                                bp.baseAddress! + columns.lowerBound * b.rowCount, ldb, 0,
+                                cp.baseAddress! + columns.lowerBound * rows, ldc)
+                }
+            }
+        }
+    }
+}
