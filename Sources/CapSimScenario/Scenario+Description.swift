@@ -64,6 +64,91 @@ extension Scenario {
                        + "priority \(t.priority.map(\.rawValue).joined(separator: " > ")) then table order, "
                        + "candidates owner \(t.owner?.rawValue ?? "any"), region \(t.region ?? "any")")
         }
+        out += resettlementDescription(mark)
         return out.joined(separator: "\n")
+    }
+
+    /// The `workforce` and `resettlement` sections as resolved, or a line saying workers are not modelled.
+    private func resettlementDescription(_ mark: (String) -> String) -> [String] {
+        guard let r = policy.resettlement else { return ["workforce and resettlement: not modelled (capacity only)"] }
+        var out: [String] = []
+        func num(_ x: Double) -> String { decimalText(x, digits: 6) }
+        func limit(_ x: Double?, _ unit: String) -> String { x.map { "\(num($0))\(unit)" } ?? "no limit" }
+        let s = r.structure
+        let bands = (0..<s.bandCount).map { "\(num(s.ageBandEdges[$0]))-\(num(s.ageBandEdges[$0 + 1]))" }
+        out.append("workforce:")
+        out.append("  ageBands: \(s.ageBandEdges.map(num).joined(separator: ", ")) years"
+                   + " (\(s.bandCount) bands: \(bands.joined(separator: ", ")))")
+        out.append("  retirementAge: "
+                   + Sex.allCases.map { "\($0.rawValue) \(num(s.retirementAge[$0]!))" }.joined(separator: ", "))
+        out.append("  careerStartAge: \(num(s.careerStartAge))\(mark("workforce.careerStartAge"))")
+        out.append("  sectors:")
+        for (sector, w) in r.sectors.sorted(by: { $0.key < $1.key }) {
+            let path = "workforce.sectors.\(sector.rawValue)"
+            out.append("    \(sector.rawValue):")
+            out.append("      femaleShare: \(num(w.femaleShare))")
+            for sex in Sex.allCases {
+                let shares = zip(bands, w.ageShares[sex]!).map { "\($0) \(num($1))" }
+                out.append("      ageShares \(sex.rawValue): \(shares.joined(separator: ", "))")
+            }
+            out.append("      wageYuanPerYear: \(num(w.wageYuanPerYear))")
+            out.append("      wageArrearsMonths: \(num(w.wageArrearsMonths))\(mark(path + ".wageArrearsMonths"))")
+        }
+        out.append("resettlement:")
+        out.append("  channels: (tried in this order every year)")
+        for (i, c) in r.channels.enumerated() {
+            let path = "resettlement.channels[\(i)]"
+            out.append("    - \(c.id): \(c.kind.rawValue) (workers enter \(c.kind.entryState.rawValue))")
+            let sectors = c.sectors.isEmpty ? "all" : c.sectors.map(\.rawValue).joined(separator: ", ")
+            out.append("        sectors: \(sectors)\(mark(path + ".sectors"))")
+            out.append("        capacityTotal: \(limit(c.capacityTotalPersons, " persons"))")
+            out.append("        capacityPerYear: \(limit(c.capacityPerYearPersons, " persons"))")
+            out.append("        share: " + (c.share.map { "at most \(num($0)) of a sector's pool per year" } ?? "no limit"))
+            out.append("        withinYearsOfRetirement: "
+                       + (c.withinYearsOfRetirement.map { "\(num($0)) years" } ?? "any age")
+                       + mark(path + ".withinYearsOfRetirement"))
+            out.append("        oneOffYuanPerPerson: \(num(c.oneOffYuanPerPerson))\(mark(path + ".oneOffYuanPerPerson"))")
+            out.append("        annualYuanPerPerson: \(num(c.annualYuanPerPerson))\(mark(path + ".annualYuanPerPerson"))")
+            out.append("        annualShareOfWage: \(num(c.annualShareOfWage))\(mark(path + ".annualShareOfWage"))")
+            out.append("        payer: \(c.payer.rawValue)\(mark(path + ".payer"))")
+        }
+        let t = r.transitions
+        out.append("  transitions:")
+        out.append("    trainingYears: \(num(t.trainingYears))")
+        out.append("    trainingSuccessShare: \(num(t.trainingSuccessShare))")
+        out.append("    reemploymentRate: \(num(t.reemploymentRate))")
+        out.append("    labourForceExitRate: \(num(t.labourForceExitRate))")
+        out.append("    jobLossRate: \(num(t.jobLossRate))")
+        out.append("    publicWelfareYears: \(num(t.publicWelfareYears))")
+        out.append("  unemploymentBenefitYuanPerYear: \(num(r.unemploymentBenefitYuanPerYear))")
+        out.append("  socialInsurance: (shares of the wage base)")
+        let si = r.socialInsurance
+        for (name, rate) in [("pension", si.pension), ("medical", si.medical), ("unemployment", si.unemployment),
+                             ("maternity", si.maternity), ("workInjury", si.workInjury)] {
+            let steps = rate.fromYear.sorted { $0.key < $1.key }
+            let text = steps.count == 1 && steps[0].key == Int.min
+                ? "\(num(steps[0].value)) every year"
+                : steps.map { "\(num($0.value)) from \($0.key)" }.joined(separator: ", ")
+            out.append("    \(name): \(text)")
+        }
+        out.append("  jobRetentionRefundShare: \(num(r.jobRetentionRefundShare))")
+        out.append("  backWagesPayer: \(r.backWagesPayer.rawValue)\(mark("resettlement.backWagesPayer"))")
+        if let f = r.awardFund {
+            let path = "resettlement.awardFund"
+            out.append("  awardFund:")
+            let amounts = f.amountYuanByYear.sorted { $0.key < $1.key }.map { "\($0.key): \(num($0.value))" }
+            out.append("    amountYuanByYear: \(amounts.joined(separator: ", "))")
+            out.append("    sectors: \(f.sectors.map(\.rawValue).joined(separator: ", "))")
+            out.append("    baseShare: \(num(f.baseShare))\(mark(path + ".baseShare"))")
+            out.append("    capacityWeight: \(num(f.capacityWeight))\(mark(path + ".capacityWeight"))")
+            out.append("    workersWeight: \(num(f.workersWeight))\(mark(path + ".workersWeight"))")
+            let difficulty = f.difficulty.sorted { $0.key < $1.key }
+                .map { "\($0.key.rawValue) \(num($0.value))\(mark("\(path).difficulty.\($0.key.rawValue)"))" }
+            out.append("    difficulty: \(difficulty.joined(separator: ", "))")
+            out.append("    fallbackPayer: \(f.fallbackPayer.rawValue)\(mark(path + ".fallbackPayer"))")
+        } else {
+            out.append("  awardFund: none")
+        }
+        return out
     }
 }

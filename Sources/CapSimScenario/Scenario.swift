@@ -32,7 +32,8 @@ public struct Scenario: Sendable {
 }
 
 extension Scenario {
-    static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets"]
+    static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
+                          "workforce", "resettlement"]
     static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "replacementRatio"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
                            "owner", "region", "facilities", "year"]
@@ -143,7 +144,9 @@ extension Scenario {
                                               reader: &reader) { targets.append(target) }
             }
         }
-        policy = Policy(rules: rules, targets: targets, sectors: sectors)
+        let resettlement = resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"],
+                                               in: root, reader: &reader)
+        policy = Policy(rules: rules, targets: targets, sectors: sectors, resettlement: resettlement)
     }
 
     private var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }

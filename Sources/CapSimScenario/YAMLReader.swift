@@ -116,6 +116,100 @@ struct YAMLReader {
                     + E.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
+    /// The key node of `key` in the mapping `node`, to report a problem at the line where the key
+    /// is written rather than where its value starts.
+    func keyNode(_ node: Node?, _ key: String) -> Node? {
+        node?.mapping?.first { $0.key.scalar?.string == key }?.key
+    }
+
+    /// A list of numbers, each satisfying `valid`; a bad element is reported at `path[i]`.
+    mutating func numberList(_ node: Node, _ path: String, expectation: String,
+                             valid: (Double) -> Bool) -> [Double]? {
+        guard let list = sequence(node, path) else { return nil }
+        var result: [Double] = []
+        var ok = true
+        for (i, item) in list.enumerated() {
+            if let x = number(item, "\(path)[\(i)]", expectation: expectation, valid: valid) {
+                result.append(x)
+            } else {
+                ok = false
+            }
+        }
+        return ok ? result : nil
+    }
+
+    /// A non-empty list of enumeration values, none repeated, e.g. `[coal, iron]`.
+    mutating func enumerationList<E: RawRepresentable & CaseIterable & Equatable>(_ node: Node, _ path: String,
+                                                                                  _: E.Type) -> [E]?
+        where E.RawValue == String
+    {
+        guard let list = sequence(node, path) else { return nil }
+        if list.isEmpty {
+            return fail(node, path, "list at least one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        var result: [E] = []
+        var ok = true
+        for (i, item) in list.enumerated() {
+            guard let e = enumeration(item, "\(path)[\(i)]", E.self) else {
+                ok = false
+                continue
+            }
+            if result.contains(e) {
+                report(item, "\(path)[\(i)]", "'\(e.rawValue)' appears twice")
+                ok = false
+            }
+            result.append(e)
+        }
+        return ok ? result : nil
+    }
+
+    /// Numbers keyed by enumeration values, e.g. `{coal: 1.2}`; at least one key, none repeated.
+    mutating func enumerationMap<E: RawRepresentable & CaseIterable & Hashable>(
+        _ node: Node, _ path: String, _: E.Type, expectation: String, valid: (Double) -> Bool
+    ) -> [E: Double]? where E.RawValue == String {
+        let names = E.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let map = node.mapping else { return fail(node, path, "expected a mapping with keys among: \(names)") }
+        var result: [E: Double] = [:]
+        var ok = true
+        for (keyNode, value) in map {
+            let keyText = keyNode.scalar?.string ?? ""
+            guard let key = E(rawValue: keyText) else {
+                report(keyNode, "\(path).\(keyText)", "unknown key; expected one of: \(names)")
+                ok = false
+                continue
+            }
+            if result[key] != nil {
+                report(keyNode, "\(path).\(keyText)", "key appears twice")
+                ok = false
+            }
+            if let x = number(value, "\(path).\(keyText)", expectation: expectation, valid: valid) {
+                result[key] = x
+            } else {
+                ok = false
+            }
+        }
+        if result.isEmpty && ok { return fail(node, path, "must list at least one of: \(names)") }
+        return ok ? result : nil
+    }
+
+    /// A value that is either one number for every year, or a mapping `{year: number}`.
+    enum NumberOrYearMap: Equatable {
+        case constant(Double)
+        case byYear([Int: Double])
+    }
+
+    /// A number, or a mapping from year to number (`0.03` or `{2015: 0.03, 2016: 0.02}`).
+    mutating func numberOrYearMap(_ node: Node, _ path: String, years: ClosedRange<Int>, expectation: String,
+                                  valid: (Double) -> Bool) -> NumberOrYearMap? {
+        if node.mapping != nil {
+            return yearMap(node, path, years: years, expectation: expectation, valid: valid).map { .byYear($0) }
+        }
+        guard node.scalar != nil else {
+            return fail(node, path, "expected a number or a mapping of year to number, e.g. {\(years.lowerBound): 0.03}")
+        }
+        return number(node, path, expectation: expectation, valid: valid).map { .constant($0) }
+    }
+
     private func describe(_ node: Node) -> String {
         if let s = node.scalar?.string { return "'\(s)'" }
         return node.mapping != nil ? "a mapping" : "a list"

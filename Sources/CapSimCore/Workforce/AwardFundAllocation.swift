@@ -1,4 +1,4 @@
-/// Splits a year's central award funds between sectors (docs/MODEL.md §8.6).
+/// Splits a year's central award funds between sectors (docs/MODEL.md §7.6).
 ///
 /// Base part, `baseShare × amount`: in proportion to
 /// `(capacityWeight × cut_σ / Σ cut + workersWeight × displaced_σ / Σ displaced) × difficulty_σ`.

@@ -1,4 +1,4 @@
-/// Places a year's pool of displaced workers into channels (docs/MODEL.md §8.2).
+/// Places a year's pool of displaced workers into channels (docs/MODEL.md §7.2).
 ///
 /// Channels are tried in order; within a channel, sectors in sector order. A channel takes from a
 /// sector `min(eligible, share × pool at the start of the year, capacity left this year, capacity

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// Follows displaced workers of every scenario in a batch year by year (docs/MODEL.md §8).
+/// Follows displaced workers of every scenario in a batch year by year (docs/MODEL.md §7).
 ///
 /// Stocks are one matrix: rows (state, sex, age band), columns (scenario, sector, channel slot),
 /// where slot 0 holds workers not yet placed and slot `c + 1` those placed through channel `c`.

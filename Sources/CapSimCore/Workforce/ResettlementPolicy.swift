@@ -1,4 +1,4 @@
-/// Yearly rates of movement between worker states (docs/MODEL.md §8.3).
+/// Yearly rates of movement between worker states (docs/MODEL.md §7.3).
 public struct TransitionRates: Sendable, Equatable {
     /// Mean length of training, years (> 0): a trainee finishes in a year with probability
     /// `min(1, 1 / trainingYears)`.
@@ -78,7 +78,7 @@ public struct SocialInsuranceRates: Sendable, Equatable {
 ///
 /// Each year `amount` is split: `baseShare` by the weighted capacity cut and workers displaced,
 /// times a difficulty coefficient; the rest (the reward share) by over-fulfilment of the year's
-/// targets (docs/MODEL.md §8.6).
+/// targets (docs/MODEL.md §7.6).
 public struct AwardFund: Sendable, Equatable {
     /// Funds received per year, yuan.
     public var amountYuanByYear: [Int: Double]

@@ -1,5 +1,5 @@
 /// Per year, sector and scenario: where displaced workers are, what their resettlement cost and
-/// who paid (docs/MODEL.md §8.7). Metric names depend on the channels, so they are listed here.
+/// who paid (docs/MODEL.md §7.7). Metric names depend on the channels, so they are listed here.
 public struct ResettlementResult: Sendable {
     /// A reported quantity: its name in `projections.csv` and its unit.
     public struct Quantity: Sendable, Equatable {

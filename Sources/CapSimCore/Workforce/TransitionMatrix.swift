@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// The yearly operator on worker stocks: state changes, then ageing (docs/MODEL.md §8.3).
+/// The yearly operator on worker stocks: state changes, then ageing (docs/MODEL.md §7.3).
 ///
 /// Stocks are a vector over (state, sex, age band), index `state × cellCount + cell`. One year moves
 /// stocks `x` to `T · x`, where `T = A · P`: `P` moves people between states within their cell,
