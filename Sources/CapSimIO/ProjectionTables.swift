@@ -28,7 +28,7 @@ public enum ProjectionTables {
                 }
                 guard let workers = result.resettlement else { continue }
                 for (σ, sector) in workers.sectors.enumerated() {
-                    for (q, quantity) in workers.quantities.enumerated() {
+                    for (q, quantity) in workers.quantities.enumerated() where quantity.applies(to: sector) {
                         let value = workers.value(yearIndex: y, sectorIndex: σ, quantityIndex: q, scenario: s)
                         csv.append([result.scenarioNames[s], String(year), sector.rawValue, "all", "all",
                                     quantity.name, quantity.unit, decimalText(value, digits: 6)])

@@ -72,14 +72,15 @@ struct ResettlementModel {
             .init(name: "workers_displaced_cumulative", unit: "persons"),
         ]
         var index = QuantityIndex()
-        func add(_ name: String, _ unit: String) -> Int {
-            quantities.append(.init(name: name, unit: unit))
+        func add(_ name: String, _ unit: String, for channel: ResettlementChannel? = nil) -> Int {
+            let sectors = channel.flatMap { $0.sectors.isEmpty ? nil : $0.sectors }
+            quantities.append(.init(name: name, unit: unit, sectors: sectors))
             return quantities.count - 1
         }
         index.state = WorkerState.allCases.map { add("workers_\($0.rawValue)", "persons") }
-        index.placed = first.channels.map { add("workers_placed.\($0.id)", "persons") }
-        index.placedCumulative = first.channels.map { add("workers_placed_cumulative.\($0.id)", "persons") }
-        index.channelCost = first.channels.map { add("cost.\($0.id)", "yuan") }
+        index.placed = first.channels.map { add("workers_placed.\($0.id)", "persons", for: $0) }
+        index.placedCumulative = first.channels.map { add("workers_placed_cumulative.\($0.id)", "persons", for: $0) }
+        index.channelCost = first.channels.map { add("cost.\($0.id)", "yuan", for: $0) }
         index.backWages = add("cost.back_wages", "yuan")
         index.paid = Payer.allCases.map { add("paid.\($0.rawValue)", "yuan") }
         index.awardAllocated = add("central_award_allocated", "yuan")

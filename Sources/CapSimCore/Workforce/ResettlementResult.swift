@@ -3,8 +3,15 @@
 public struct ResettlementResult: Sendable {
     /// A reported quantity: its name in `projections.csv` and its unit.
     public struct Quantity: Sendable, Equatable {
+        /// Name in `projections.csv`.
         public var name: String
+        /// Unit written beside the value.
         public var unit: String
+        /// Sectors the quantity can be non-zero for (a channel's sectors); nil for every sector.
+        public var sectors: [Sector]? = nil
+
+        /// Whether the quantity applies to `sector`.
+        public func applies(to sector: Sector) -> Bool { sectors?.contains(sector) ?? true }
     }
 
     /// The quantities, in output order.
