@@ -21,6 +21,8 @@ public struct BatchResult: Sendable {
     public var shortfalls: [TargetShortfall]
     /// Where displaced workers are and what resettlement cost, when the policies model workers.
     public var resettlement: ResettlementResult?
+    /// Enterprise accounts and debt, when the policies model debt.
+    public var finance: FinanceResult?
 
     /// The value of `metric` for `group` in `year` and `scenario`.
     public func value(_ metric: Metric, group: AggregationGroup, year: Int, scenario: Int = 0) -> Double {

@@ -35,6 +35,8 @@ struct BatchState {
     var closures: [[ClosureEvent]]
     var openings: [[OpeningEvent]]
     var shortfalls: [[TargetShortfall]]
+    /// Units whose enterprise went bankrupt last year, per scenario: they close first this year.
+    var pendingExits: [[(facility: Int, enterprise: String)]]
 
     init(columns: FacilityColumns, baseYear: Int, scenarioCount: Int) {
         self.columns = columns
@@ -53,6 +55,7 @@ struct BatchState {
         closures = Array(repeating: [], count: scenarioCount)
         openings = Array(repeating: [], count: scenarioCount)
         shortfalls = Array(repeating: [], count: scenarioCount)
+        pendingExits = Array(repeating: [], count: scenarioCount)
     }
 
     /// Clears the per-year change flags.

@@ -18,6 +18,8 @@ extension ClosureCause {
             case .safetyFlag: return "safety flag set (hydrogeology, banned method or failed check)"
             case .named: return "named closure"
             }
+        case let .enterpriseExit(enterprise):
+            return "enterprise \(enterprise) went bankrupt as a zombie last year"
         case let .target(_, goal, before, priority):
             return "target \(decimalText(goal)) 10kt/yr, \(decimalText(before)) closed before; priority "
                 + priority.map(\.rawValue).joined(separator: ">")

@@ -6,6 +6,8 @@ public enum ClosureCause: Sendable, Equatable {
     case rule(id: String, criterion: ClosureCriterion, measured: Double, threshold: Double)
     /// A target picked the unit; `closedBefore` is the sector's capacity closed this year before it.
     case target(id: String, targetCapacity: Double, closedBefore: Double, priority: [PriorityKey])
+    /// Its enterprise went bankrupt as a zombie the year before (docs/MODEL.md §8.5).
+    case enterpriseExit(enterprise: String)
 
     /// The rule identifier reported in closure logs.
     public var ruleID: String {
@@ -13,6 +15,7 @@ public enum ClosureCause: Sendable, Equatable {
         case .reserveExhausted: return "reserve_exhausted"
         case let .rule(id, _, _, _): return id
         case let .target(id, _, _, _): return id
+        case .enterpriseExit: return "enterprise_exit"
         }
     }
 }

@@ -25,6 +25,7 @@ public enum Engine {
         let compiled = batch.policies.map { CompiledPolicy($0, columns: columns) }
 
         var workforce = makeResettlementModel(batch)
+        var finance = makeFinanceModel(batch)
 
         var values: [Matrix] = []
         values.append(aggregate(state: state, year: batch.baseYear, policies: batch.policies,
@@ -57,6 +58,16 @@ public enum Engine {
                 workforce!.step(yearIndex: yearIndex, year: year, displaced: displaced, capacityCut: cut,
                                 targets: targets, operatingWorkersLastYear: operatingWorkers)
             }
+            if finance != nil {
+                for s in 0..<batch.policies.count {
+                    let closed = state.closures[s][closuresBefore[s]...].map(\.facility)
+                    finance!.step(yearIndex: yearIndex, year: year, scenario: s, policy: batch.policies[s],
+                                  facilities: batch.facilities, operating: { state.status[$0, s] == .operating },
+                                  closed: closed)
+                    state.pendingExits[s] = finance!.exits[s]
+                    finance!.exits[s] = []
+                }
+            }
             values.append(aggregate(state: state, year: year, policies: batch.policies,
                                     membership: membership))
         }
@@ -74,9 +85,10 @@ public enum Engine {
             scenarioNames: batch.scenarioNames, years: batch.years, groups: groups,
             valuesByYear: values, closures: state.closures.flatMap { $0 },
             openings: state.openings.flatMap { $0 }, blockedOpenings: blocked,
-            shortfalls: state.shortfalls.flatMap { $0 }, resettlement: workforce?.result)
+            shortfalls: state.shortfalls.flatMap { $0 }, resettlement: workforce?.result, finance: finance?.result)
         if options.checkInvariants {
             let violations = result.conservationViolations() + (result.resettlement?.conservationViolations() ?? [])
+                + (result.finance?.identityViolations() ?? [])
             precondition(violations.isEmpty, "invariant violated: \(violations.first!)")
         }
         return result
@@ -89,6 +101,15 @@ public enum Engine {
         precondition(policies.count == batch.policies.count, "either every scenario of a batch models workers or none")
         let sectors = Sector.allCases.filter { s in batch.facilities.contains { $0.sector == s } }
         return ResettlementModel(policies: policies, years: batch.years, sectors: sectors)
+    }
+
+    /// The finance model when the batch's policies model debt.
+    static func makeFinanceModel(_ batch: ScenarioBatch) -> FinanceModel? {
+        let policies = batch.policies.compactMap(\.finance)
+        guard !policies.isEmpty else { return nil }
+        precondition(policies.count == batch.policies.count, "either every scenario of a batch models debt or none")
+        return FinanceModel(enterprises: batch.enterprises, facilities: batch.facilities, baseYear: batch.baseYear,
+                            years: batch.years, policies: policies)
     }
 
     /// Workers of operating units per scenario and sector index.

@@ -10,14 +10,18 @@ public struct Policy: Sendable, Equatable {
     public var sectors: [Sector: SectorPolicy]
     /// Worker resettlement and its costs; nil when the scenario does not model workers.
     public var resettlement: ResettlementPolicy?
+    /// Enterprise accounts and debt levers; nil when the scenario does not model debt.
+    public var finance: FinancePolicy?
 
     /// Creates a policy.
     public init(rules: [ClosureRule] = [], targets: [ClosureTarget] = [],
-                sectors: [Sector: SectorPolicy] = [:], resettlement: ResettlementPolicy? = nil) {
+                sectors: [Sector: SectorPolicy] = [:], resettlement: ResettlementPolicy? = nil,
+                finance: FinancePolicy? = nil) {
         self.rules = rules
         self.targets = targets
         self.sectors = sectors
         self.resettlement = resettlement
+        self.finance = finance
     }
 
     /// Parameters of `sector`, defaults where none were given.

@@ -12,10 +12,12 @@ public struct ScenarioBatch: Sendable {
     public var scenarioNames: [String]
     /// One policy per scenario.
     public var policies: [Policy]
+    /// Enterprises with their base-year balance sheets; needed when the policies model debt.
+    public var enterprises: [Enterprise]
 
     /// Creates a batch; names and policies pair up by index.
     public init(facilities: [Facility], baseYear: Int, endYear: Int, scenarioNames: [String],
-                policies: [Policy]) {
+                policies: [Policy], enterprises: [Enterprise] = []) {
         precondition(endYear > baseYear, "endYear must be after baseYear")
         precondition(scenarioNames.count == policies.count, "one name per policy")
         self.facilities = facilities
@@ -23,6 +25,7 @@ public struct ScenarioBatch: Sendable {
         self.endYear = endYear
         self.scenarioNames = scenarioNames
         self.policies = policies
+        self.enterprises = enterprises
     }
 
     /// Years reported, base year first.

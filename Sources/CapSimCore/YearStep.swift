@@ -13,6 +13,10 @@ struct YearStep {
 
     func advance(_ state: inout BatchState) {
         var closedBySector = [Double](repeating: 0, count: Sector.allCases.count)
+        for exit in state.pendingExits[scenario] where isOperating(exit.facility, state) {
+            close(exit.facility, .enterpriseExit(enterprise: exit.enterprise), &state, &closedBySector)
+        }
+        state.pendingExits[scenario] = []
         closeExhaustedMines(&state, &closedBySector)
         for (r, rule) in policy.rules.enumerated() where rule.isActive(in: year) {
             apply(rule, named: compiled.namedIndices[r], &state, &closedBySector)

@@ -1,0 +1,49 @@
+/// A class of creditor an enterprise owes money to.
+public enum CreditorClass: String, CaseIterable, Sendable {
+    case bankLoans = "bank_loans"
+    case bonds
+    /// Private or informal financing (民间融资).
+    case privateFinancing = "private_financing"
+    case wageArrears = "wage_arrears"
+    case taxArrears = "tax_arrears"
+    case socialInsuranceArrears = "social_insurance_arrears"
+
+    /// Position in `allCases`.
+    public var index: Int { CreditorClass.allCases.firstIndex(of: self)! }
+
+    /// Whether the class bears interest (arrears do not).
+    public var bearsInterest: Bool { self == .bankLoans || self == .bonds || self == .privateFinancing }
+}
+
+/// An enterprise that owns facilities, with its balance sheet at the end of the base year.
+public struct Enterprise: Sendable, Equatable {
+    /// Identifier: the `enterprise` value facilities name.
+    public var id: String
+    /// Owner type.
+    public var owner: OwnerType
+    /// Total assets at the end of the base year, yuan.
+    public var assetsYuan: Double
+    /// Debt per creditor class at the end of the base year, yuan (`CreditorClass.allCases` order).
+    public var debtYuan: [Double]
+    /// Annual interest rate per creditor class (0 for arrears).
+    public var interestRate: [Double]
+    /// Costs that do not scale with output (overheads, idle plant), yuan per year.
+    public var fixedCostYuanPerYear: Double
+    /// Consecutive loss-making years up to and including the base year.
+    public var lossYearsToBase: Int
+
+    /// Creates an enterprise.
+    public init(id: String, owner: OwnerType, assetsYuan: Double, debtYuan: [CreditorClass: Double],
+                interestRate: [CreditorClass: Double], fixedCostYuanPerYear: Double = 0, lossYearsToBase: Int = 0) {
+        self.id = id
+        self.owner = owner
+        self.assetsYuan = assetsYuan
+        self.debtYuan = CreditorClass.allCases.map { debtYuan[$0] ?? 0 }
+        self.interestRate = CreditorClass.allCases.map { $0.bearsInterest ? interestRate[$0] ?? 0 : 0 }
+        self.fixedCostYuanPerYear = fixedCostYuanPerYear
+        self.lossYearsToBase = lossYearsToBase
+    }
+
+    /// Total debt at the end of the base year, yuan.
+    public var totalDebtYuan: Double { debtYuan.reduce(0, +) }
+}
