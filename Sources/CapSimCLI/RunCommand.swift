@@ -26,12 +26,14 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         let loaded = try loadOrReport(scenario)
         let result = Engine.run(loaded.batch(), options: Engine.Options(checkInvariants: true))
+        var files = [
+            ("projections.csv", ProjectionTables.projections(result)),
+            ("closures.csv", ProjectionTables.closures(result, facilities: loaded.facilities)),
+            ("openings.csv", ProjectionTables.openings(result, facilities: loaded.facilities)),
+        ]
+        if let accounts = ProjectionTables.enterpriseAccounts(result) { files.append(("enterprises.csv", accounts)) }
         do {
-            try AtomicOutput.write([
-                ("projections.csv", ProjectionTables.projections(result)),
-                ("closures.csv", ProjectionTables.closures(result, facilities: loaded.facilities)),
-                ("openings.csv", ProjectionTables.openings(result, facilities: loaded.facilities)),
-            ], to: out)
+            try AtomicOutput.write(files, to: out)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
@@ -39,6 +41,7 @@ public struct RunCommand: ParsableCommand {
         print("\(loaded.name): \(loaded.title), \(loaded.baseYear)-\(loaded.endYear)")
         print(SummaryTable.render(result))
         if let workers = SummaryTable.renderWorkers(result) { print(workers) }
+        if let debt = SummaryTable.renderDebt(result) { print(debt) }
         for s in result.shortfalls {
             print("warning: target \(s.target) in \(s.year) not met: \(decimalText(s.closedCapacity)) of "
                   + "\(decimalText(s.targetCapacity)) 10kt/yr closed (no candidates left)")
@@ -48,8 +51,8 @@ public struct RunCommand: ParsableCommand {
             print("warning: new unit \(f.id) (\(f.name)) did not open: replacement needs "
                   + "\(decimalText(b.creditNeeded10kt)) 10kt/yr retired, \(f.enterprise) has \(decimalText(b.creditAvailable10kt))")
         }
-        print("wrote \(out)/projections.csv, \(out)/closures.csv, \(out)/openings.csv "
-              + "(\(result.closures.count) closures, \(result.openings.count) openings)")
+        print("wrote " + files.map { "\(out)/\($0.0)" }.joined(separator: ", ")
+              + " (\(result.closures.count) closures, \(result.openings.count) openings)")
     }
 }
 

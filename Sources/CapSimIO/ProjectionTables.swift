@@ -26,12 +26,60 @@ public enum ProjectionTables {
                                     metric.unit, decimalText(value, digits: 6)])
                     }
                 }
-                guard let workers = result.resettlement else { continue }
-                for (σ, sector) in workers.sectors.enumerated() {
-                    for (q, quantity) in workers.quantities.enumerated() where quantity.applies(to: sector) {
-                        let value = workers.value(yearIndex: y, sectorIndex: σ, quantityIndex: q, scenario: s)
-                        csv.append([result.scenarioNames[s], String(year), sector.rawValue, "all", "all",
-                                    quantity.name, quantity.unit, decimalText(value, digits: 6)])
+                if let workers = result.resettlement {
+                    for (σ, sector) in workers.sectors.enumerated() {
+                        for (q, quantity) in workers.quantities.enumerated() where quantity.applies(to: sector) {
+                            let value = workers.value(yearIndex: y, sectorIndex: σ, quantityIndex: q, scenario: s)
+                            csv.append([result.scenarioNames[s], String(year), sector.rawValue, "all", "all",
+                                        quantity.name, quantity.unit, decimalText(value, digits: 6)])
+                        }
+                    }
+                }
+                if let finance = result.finance {
+                    appendFinance(finance, scenario: s, name: result.scenarioNames[s], yearIndex: y, to: &csv)
+                }
+            }
+        }
+        return csv.text
+    }
+
+    /// Enterprise accounts summed per main sector and owner type (and over both owner types), with
+    /// the group's debt-to-assets ratio.
+    static func appendFinance(_ finance: FinanceResult, scenario s: Int, name: String, yearIndex y: Int,
+                              to csv: inout CSVText) {
+        let year = String(finance.years[y])
+        for sector in Sector.allCases where finance.mainSector.contains(sector) {
+            let owners = OwnerType.allCases.filter { o in
+                finance.enterprises.indices.contains { finance.mainSector[$0] == sector && finance.enterprises[$0].owner == o }
+            }
+            for owner in [nil] + owners.map(Optional.some) {
+                let ownerText = owner?.rawValue ?? "all"
+                for metric in FinanceMetric.allCases {
+                    let value = finance.total(metric, sector: sector, owner: owner, yearIndex: y, scenario: s)
+                    csv.append([name, year, sector.rawValue, "all", ownerText, metric.name, metric.unit,
+                                decimalText(value, digits: 2)])
+                }
+                let ratio = finance.debtToAssets(sector: sector, owner: owner, yearIndex: y, scenario: s)
+                csv.append([name, year, sector.rawValue, "all", ownerText, "debt_to_assets", "ratio",
+                            decimalText(ratio, digits: 6)])
+            }
+        }
+    }
+
+    /// Header of `enterprises.csv`.
+    public static let enterpriseHeader = ["scenario", "year", "enterprise", "owner", "main_sector", "metric", "unit", "value"]
+
+    /// Every enterprise's accounts, one value per row.
+    public static func enterpriseAccounts(_ result: BatchResult) -> String? {
+        guard let finance = result.finance else { return nil }
+        var csv = CSVText(header: enterpriseHeader)
+        for s in result.scenarioNames.indices {
+            for (y, year) in finance.years.enumerated() {
+                for (e, enterprise) in finance.enterprises.enumerated() {
+                    for metric in FinanceMetric.allCases {
+                        csv.append([result.scenarioNames[s], String(year), enterprise.id, enterprise.owner.rawValue,
+                                    finance.mainSector[e].rawValue, metric.name, metric.unit,
+                                    decimalText(finance.value(metric, yearIndex: y, enterprise: e, scenario: s), digits: 2)])
                     }
                 }
             }

@@ -65,4 +65,35 @@ public enum SummaryTable {
         return (["workers displaced and where they were placed (cumulative); cost over the run"] + lines)
             .joined(separator: "\n")
     }
+
+    /// Renders debt per main sector at the base year and the end year, with the levers' totals
+    /// over the run, in 100 million yuan (亿元); nil when the scenario does not model debt.
+    public static func renderDebt(_ result: BatchResult, scenario: Int = 0) -> String? {
+        guard let f = result.finance else { return nil }
+        let last = f.years.count - 1
+        let flows: [(String, FinanceMetric)] = [("swapped", .swapped), ("stripped", .strippedDebt),
+                                                ("written off", .writtenOff), ("repaid", .repaid)]
+        var rows: [[String]] = [["sector", "debt \(f.years[0])"] + flows.map(\.0) + ["debt \(f.years[last])", "zombies", "bankrupt"]]
+        for sector in Sector.allCases where f.mainSector.contains(sector) {
+            var row = [sector.rawValue, decimalText(f.total(.debt, sector: sector, owner: nil, yearIndex: 0, scenario: scenario) / 1e8, digits: 2)]
+            for (_, metric) in flows {
+                let total = (1...last).reduce(0.0) { $0 + f.total(metric, sector: sector, owner: nil, yearIndex: $1, scenario: scenario) }
+                row.append(decimalText(total / 1e8, digits: 2))
+            }
+            let zombies = (1...last).reduce(0.0) { $0 + f.total(.zombies, sector: sector, owner: nil, yearIndex: $1, scenario: scenario) }
+            let bankrupt = (1...last).reduce(0.0) { $0 + f.total(.bankruptcies, sector: sector, owner: nil, yearIndex: $1, scenario: scenario) }
+            row += [decimalText(f.total(.debt, sector: sector, owner: nil, yearIndex: last, scenario: scenario) / 1e8, digits: 2),
+                    decimalText(zombies), decimalText(bankrupt)]
+            rows.append(row)
+        }
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        let lines = rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        return (["enterprise debt by main sector, 100 million yuan (亿元); levers summed over the run; zombie flags are enterprise-years"] + lines)
+            .joined(separator: "\n")
+    }
 }
