@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(
             name: "CapSimCoreTests",
-            dependencies: ["CapSimCore", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["CapSimCore", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario"]),
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI"]),
