@@ -25,13 +25,7 @@ public enum SummaryTable {
                     "\(decimalText(first))->\(decimalText(last))"]
             rows.append(row)
         }
-        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        let lines = rows.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return c == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
+        let lines = fixedWidth(rows, leftColumns: 1)
         return (["capacity in 10kt/yr (万吨/年); -YEAR = capacity closed that year"] + lines)
             .joined(separator: "\n")
     }
@@ -55,13 +49,7 @@ public enum SummaryTable {
             let waiting = w.value("workers_waiting", sector: sector, year: last, scenario: scenario) ?? 0
             rows.append(["", "unresettled at end of \(last)", decimalText(waiting, digits: 0), ""])
         }
-        let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        let lines = rows.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return c < 2 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
+        let lines = fixedWidth(rows, leftColumns: 2)
         return (["workers displaced and where they were placed (cumulative); cost over the run"] + lines)
             .joined(separator: "\n")
     }
@@ -86,14 +74,21 @@ public enum SummaryTable {
                     decimalText(zombies), decimalText(bankrupt)]
             rows.append(row)
         }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        let lines = rows.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return c == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
+        let lines = fixedWidth(rows, leftColumns: 1)
         return (["enterprise debt by main sector, 100 million yuan (亿元); levers summed over the run; zombie flags are enterprise-years"] + lines)
             .joined(separator: "\n")
+    }
+
+    /// Rows as fixed-width lines: the first `leftColumns` columns left-aligned, the rest right-aligned
+    /// (numbers), columns two spaces apart.
+    static func fixedWidth(_ rows: [[String]], leftColumns: Int) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c < leftColumns ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
     }
 }

@@ -11,14 +11,61 @@ public enum FacilityTableReader {
         "workers", "source",
     ]
 
-    /// A facility and the physical line of its row.
+    /// A facility with the physical line and the data row number of its row.
     struct Row {
         var facility: Facility
         var line: Int
+        var row: Int
     }
 
     /// Parses one table's text. `file` is used in messages only.
     static func read(text: String, file: String, issues: inout [ScenarioIssue]) -> [Row] {
+        var facilities: [Row] = []
+        for var row in CSVTable.rows(text: text, file: file, columns: columns, rowNoun: "facilities", issues: &issues) {
+            let kind = row.enumeration("kind", FacilityKind.self)
+            let reserveText = row.text("reserve_years")
+            var reserve: Double?
+            if kind == .coalMine {
+                reserve = reserveText.isEmpty
+                    ? row.fail("reserve_years", "required for a coal mine (years of reserve left)")
+                    : row.number("reserve_years", min: 0)
+            } else if !reserveText.isEmpty, kind != nil {
+                row.report("reserve_years", "only coal mines have reserve years; leave it empty for \(kind!.rawValue)")
+            }
+            let facility = Facility(
+                id: row.required("id"), name: row.required("name"), kind: kind ?? .coalMine,
+                enterprise: row.required("enterprise"),
+                owner: row.enumeration("owner", OwnerType.self) ?? .state,
+                region: row.region(),
+                capacity10ktPerYear: row.number("capacity_10kt", min: 0) ?? 0,
+                size: row.number("size", min: 0) ?? 0,
+                startYear: row.integer("start_year", range: 1900...2200) ?? 0,
+                reserveYears: reserve,
+                unitCostYuanPerTonne: row.number("unit_cost_yuan_per_t", min: 0) ?? 0,
+                priceYuanPerTonne: row.number("price_yuan_per_t", min: 0) ?? 0,
+                logisticsKm: row.number("logistics_km", min: 0) ?? 0,
+                safetyFlag: (row.integer("safety_flag", range: 0...1) ?? 0) == 1,
+                workers: row.integer("workers", range: 0...10_000_000) ?? 0)
+            _ = row.required("source")
+            issues += row.issues
+            if row.issues.isEmpty { facilities.append(Row(facility: facility, line: row.line, row: row.row)) }
+        }
+        return facilities
+    }
+}
+
+/// The checks every CSV table gets, whatever its columns: parsing, the header against a fixed set
+/// of columns (unknown, repeated and missing columns), at least one data row, and each row's field
+/// count. Facility and enterprise tables both read through it.
+enum CSVTable {
+    /// A `RowReader` for each data row that has as many fields as the header, in file order; none
+    /// when the text or its header is invalid. Every problem found is added to `issues`.
+    ///
+    /// - Parameters:
+    ///   - columns: the columns the header must have, each once, in any order.
+    ///   - rowNoun: what the rows are, plural, for "the table has a header but no …".
+    static func rows(text: String, file: String, columns: [String], rowNoun: String,
+                     issues: inout [ScenarioIssue]) -> [RowReader] {
         let records: [CSVRecord]
         do {
             records = try CSVParser.parse(text)
@@ -58,47 +105,18 @@ public enum FacilityTableReader {
         }
         guard headerOK else { return [] }
         if records.count == 1 {
-            issues.append(ScenarioIssue(file: file, line: header.line, message: "the table has a header but no facilities"))
+            issues.append(ScenarioIssue(file: file, line: header.line, message: "the table has a header but no \(rowNoun)"))
         }
-
-        var facilities: [Row] = []
+        var rows: [RowReader] = []
         for (r, record) in records.dropFirst().enumerated() {
-            var row = RowReader(file: file, line: record.line, row: r + 1, position: position,
-                                fields: record.fields)
             if record.fields.count != header.fields.count {
                 issues.append(ScenarioIssue(file: file, line: record.line, row: r + 1,
                                             message: "has \(record.fields.count) fields, the header has \(header.fields.count)"))
                 continue
             }
-            let kind = row.enumeration("kind", FacilityKind.self)
-            let reserveText = row.text("reserve_years")
-            var reserve: Double?
-            if kind == .coalMine {
-                reserve = reserveText.isEmpty
-                    ? row.fail("reserve_years", "required for a coal mine (years of reserve left)")
-                    : row.number("reserve_years", min: 0)
-            } else if !reserveText.isEmpty, kind != nil {
-                row.report("reserve_years", "only coal mines have reserve years; leave it empty for \(kind!.rawValue)")
-            }
-            let facility = Facility(
-                id: row.required("id"), name: row.required("name"), kind: kind ?? .coalMine,
-                enterprise: row.required("enterprise"),
-                owner: row.enumeration("owner", OwnerType.self) ?? .state,
-                region: row.region(),
-                capacity10ktPerYear: row.number("capacity_10kt", min: 0) ?? 0,
-                size: row.number("size", min: 0) ?? 0,
-                startYear: row.integer("start_year", range: 1900...2200) ?? 0,
-                reserveYears: reserve,
-                unitCostYuanPerTonne: row.number("unit_cost_yuan_per_t", min: 0) ?? 0,
-                priceYuanPerTonne: row.number("price_yuan_per_t", min: 0) ?? 0,
-                logisticsKm: row.number("logistics_km", min: 0) ?? 0,
-                safetyFlag: (row.integer("safety_flag", range: 0...1) ?? 0) == 1,
-                workers: row.integer("workers", range: 0...10_000_000) ?? 0)
-            _ = row.required("source")
-            issues += row.issues
-            if row.issues.isEmpty { facilities.append(Row(facility: facility, line: record.line)) }
+            rows.append(RowReader(file: file, line: record.line, row: r + 1, position: position, fields: record.fields))
         }
-        return facilities
+        return rows
     }
 }
 
@@ -147,11 +165,16 @@ struct RowReader {
     }
 
     mutating func number(_ column: String, min: Double) -> Double? {
+        number(column, expectation: "≥ \(min)") { $0 >= min }
+    }
+
+    /// A finite number that must satisfy `valid`; `expectation` completes "must be …" in the message.
+    mutating func number(_ column: String, expectation: String, valid: (Double) -> Bool) -> Double? {
         let value = text(column)
         guard let x = Double(value), x.isFinite else {
             return fail(column, value.isEmpty ? "must not be empty" : "expected a number, got '\(value)'")
         }
-        guard x >= min else { return fail(column, "must be ≥ \(min), got \(value)") }
+        guard valid(x) else { return fail(column, "must be \(expectation), got \(value)") }
         return x
     }
 
@@ -161,7 +184,8 @@ struct RowReader {
             return fail(column, value.isEmpty ? "must not be empty" : "expected a whole number, got '\(value)'")
         }
         guard range.contains(x) else {
-            return fail(column, "must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+            return fail(column, (range.upperBound == Int.max ? "must be ≥ \(range.lowerBound)"
+                                 : "must be in \(range.lowerBound)...\(range.upperBound)") + ", got \(value)")
         }
         return x
     }

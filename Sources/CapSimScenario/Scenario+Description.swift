@@ -65,7 +65,94 @@ extension Scenario {
                        + "candidates owner \(t.owner?.rawValue ?? "any"), region \(t.region ?? "any")")
         }
         out += resettlementDescription(mark)
+        out += financeDescription(mark)
         return out.joined(separator: "\n")
+    }
+
+    /// The enterprises (grouped by main sector and owner, with their base-year debt per creditor
+    /// class) and the `finance` section as resolved, or a line saying debt is not modelled.
+    private func financeDescription(_ mark: (String) -> String) -> [String] {
+        guard let f = policy.finance else { return ["enterprises and finance: not modelled (no balance sheets)"] }
+        var out: [String] = []
+        func num(_ x: Double) -> String { decimalText(x, digits: 6) }
+        out.append("enterpriseTables:")
+        for t in enterpriseTables { out.append("  - \(t)") }
+        out.append("enterprises: \(enterprises.count) (by main sector and owner; yuan at the end of \(baseYear))")
+        let mainSectors = enterpriseMainSectors
+        for sector in Sector.allCases {
+            for owner in OwnerType.allCases {
+                let group = enterprises.indices.filter { mainSectors[$0] == sector && enterprises[$0].owner == owner }
+                guard !group.isEmpty else { continue }
+                let assets = group.reduce(0.0) { $0 + enterprises[$1].assetsYuan }
+                let debts = CreditorClass.allCases.map { c in
+                    "\(c.rawValue) \(num(group.reduce(0.0) { $0 + enterprises[$1].debtYuan[c.index] }))"
+                }
+                let total = group.reduce(0.0) { $0 + enterprises[$1].totalDebtYuan }
+                out.append("  \(sector.rawValue), \(owner.rawValue): \(group.count) enterprise\(group.count == 1 ? "" : "s"), "
+                           + "assets \(num(assets)), debt \(num(total)) (\(debts.joined(separator: ", ")))")
+            }
+        }
+        out.append("finance:")
+        out.append("  assetWriteDownShare: \(num(f.assetWriteDownShare))")
+        out.append("  repaymentShare: \(num(f.repaymentShare))")
+        if f.instruments.isEmpty {
+            out.append("  instruments: none")
+        } else {
+            out.append("  instruments: (applied in this order every year after the accounts)")
+        }
+        for (i, inst) in f.instruments.enumerated() {
+            let path = "finance.instruments[\(i)]"
+            out.append("    - \(inst.id): \(inst.kind.rawValue)")
+            out.append("        years: \(inst.years.lowerBound)\(mark(path + ".from"))-\(inst.years.upperBound)\(mark(path + ".to"))")
+            out += filterDescription(inst.filter, path, indent: "        ", mark)
+            out.append("        zombiesOnly: \(inst.filter.zombiesOnly)\(mark(path + ".zombiesOnly"))")
+            out.append("        creditors: \(inst.creditors.map(\.rawValue).joined(separator: ", "))\(mark(path + ".creditors"))")
+            if inst.kind == .interestSuspension {
+                out.append("        share: not used (suspension stops all interest on the classes)")
+            } else {
+                out.append("        share: \(num(inst.share))\(mark(path + ".share"))")
+            }
+            if inst.kind == .assetStripping {
+                out.append("        debtFollowsShare: \(num(inst.debtFollowsShare))\(mark(path + ".debtFollowsShare"))")
+            }
+        }
+        let z = f.zombies
+        let path = "finance.zombies"
+        out.append("  zombies:")
+        out.append("    haltedMonths: \(num(z.haltedMonths))\(mark(path + ".haltedMonths"))")
+        out.append("    debtToAssets: \(num(z.debtToAssets))\(mark(path + ".debtToAssets"))")
+        out.append("    lossYears: \(z.lossYears)\(mark(path + ".lossYears"))")
+        out.append("    match: \(z.requireAll ? "all" : "any")\(mark(path + ".match"))"
+                   + (z.requireAll ? " (a zombie meets all three criteria)" : " (any one criterion makes a zombie)"))
+        if z.actions.isEmpty {
+            out.append("    actions: none (zombies are only flagged)")
+        } else {
+            out.append("    actions: (first matching applies; a zombie matching none is only flagged)")
+        }
+        for (i, a) in z.actions.enumerated() {
+            let p = "\(path).actions[\(i)]"
+            out.append("      - \(a.kind.rawValue)")
+            out += filterDescription(a.filter, p, indent: "          ", mark)
+            if a.kind == .bankruptcy {
+                let shares = CreditorClass.allCases.map { "\($0.rawValue) \(num(a.recovery[$0.index]))" }
+                out.append("          recovery: \(shares.joined(separator: ", "))\(mark(p + ".recovery"))")
+            }
+            if let into = a.acquirer { out.append("          into: \(into)") }
+        }
+        return out
+    }
+
+    /// The lines of an enterprise filter's `sectors`, `owner` and `enterprises`.
+    private func filterDescription(_ filter: EnterpriseFilter, _ path: String, indent: String,
+                                   _ mark: (String) -> String) -> [String] {
+        let sectors = filter.sectors.isEmpty
+            ? "any" : filter.sectors.map(\.rawValue).joined(separator: ", ") + " (enterprises' main sector)"
+        let ids = filter.enterprises.isEmpty ? "any" : filter.enterprises.joined(separator: ", ")
+        return [
+            "\(indent)sectors: \(sectors)\(mark(path + ".sectors"))",
+            "\(indent)owner: \(filter.owner?.rawValue ?? "any")\(mark(path + ".owner"))",
+            "\(indent)enterprises: \(ids)\(mark(path + ".enterprises"))",
+        ]
     }
 
     /// The `workforce` and `resettlement` sections as resolved, or a line saying workers are not modelled.

@@ -19,7 +19,13 @@ public struct Scenario: Sendable {
     public var facilityTables: [String]
     /// The facilities of all tables, in table order.
     public var facilities: [Facility]
-    /// Rules, targets and sector parameters.
+    /// Enterprise table paths, as resolved against the scenario file's folder; empty when
+    /// enterprises are not modelled.
+    public var enterpriseTables: [String] = []
+    /// The enterprises of all enterprise tables with their base-year balance sheets, in table
+    /// order; empty when enterprises are not modelled (no `enterpriseTables`/`finance`).
+    public var enterprises: [Enterprise] = []
+    /// Rules, targets, sector parameters, and the resettlement and finance policies.
     public var policy: Policy
     /// YAML paths of the values that came from defaults (`sectors.coal.priceIndex`, `rules[0].to`).
     public var defaulted: Set<String>
@@ -27,13 +33,13 @@ public struct Scenario: Sendable {
     /// The scenario as a batch of one.
     public func batch() -> ScenarioBatch {
         ScenarioBatch(facilities: facilities, baseYear: baseYear, endYear: endYear,
-                      scenarioNames: [name], policies: [policy])
+                      scenarioNames: [name], policies: [policy], enterprises: enterprises)
     }
 }
 
 extension Scenario {
     static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
-                          "workforce", "resettlement"]
+                          "workforce", "resettlement", "enterpriseTables", "finance"]
     static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "replacementRatio"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
                            "owner", "region", "facilities", "year"]
@@ -113,7 +119,9 @@ extension Scenario {
         }
         guard baseYear > 0, endYear > 0 else { return }
 
-        loadTables(top["facilityTables"], reader: &reader)
+        let beforeTables = reader.issues.count
+        let facilityRows = loadTables(top["facilityTables"], reader: &reader)
+        let facilitiesComplete = top["facilityTables"] != nil && reader.issues.count == beforeTables
         let regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }
         let ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -146,30 +154,62 @@ extension Scenario {
         }
         let resettlement = resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"],
                                                in: root, reader: &reader)
-        policy = Policy(rules: rules, targets: targets, sectors: sectors, resettlement: resettlement)
+        let finance = resolveFinance(tables: top["enterpriseTables"], finance: top["finance"], in: root,
+                                     facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
+                                     reader: &reader)
+        policy = Policy(rules: rules, targets: targets, sectors: sectors, resettlement: resettlement,
+                        finance: finance)
     }
 
-    private var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }
+    var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }
 
-    private mutating func loadTables(_ node: Node?, reader: inout YAMLReader) {
-        guard let node, let list = reader.sequence(node, "facilityTables") else { return }
-        if list.isEmpty { reader.report(node, "facilityTables", "list at least one facility table") }
+    /// Where a CSV data row is: its table, physical line and 1-based row number.
+    struct RowLocation {
+        var file: String
+        var line: Int
+        var row: Int
+    }
+
+    /// The tables listed under the top-level `key`: every path, resolved against the scenario
+    /// file's folder, and the text of each one that exists and is UTF-8 (the others are issues).
+    ///
+    /// - Parameter noun: the kind of table, for messages ("facility" table, "enterprise" table).
+    func readTables(_ node: Node, _ key: String, noun: String, reader: inout YAMLReader)
+        -> (paths: [String], texts: [(path: String, text: String)])
+    {
+        guard let list = reader.sequence(node, key) else { return ([], []) }
+        if list.isEmpty { reader.report(node, key, "list at least one \(noun) table") }
         let folder = (file as NSString).deletingLastPathComponent
-        var seen: [String: (file: String, line: Int)] = [:]
+        var paths: [String] = []
+        var texts: [(path: String, text: String)] = []
         for (i, entry) in list.enumerated() {
-            guard let relative = reader.string(entry, "facilityTables[\(i)]") else { continue }
+            guard let relative = reader.string(entry, "\(key)[\(i)]") else { continue }
             let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
-            facilityTables.append(path)
+            paths.append(path)
             guard FileManager.default.fileExists(atPath: path) else {
-                reader.report(entry, "facilityTables[\(i)]", "facility table '\(path)' not found")
+                reader.report(entry, "\(key)[\(i)]", "\(noun) table '\(path)' not found")
                 continue
             }
-            var tableIssues: [ScenarioIssue] = []
             guard let data = FileManager.default.contents(atPath: path),
                   let text = String(data: data, encoding: .utf8) else {
                 reader.issues.append(ScenarioIssue(file: path, message: "cannot be read as UTF-8 text"))
                 continue
             }
+            texts.append((path, text))
+        }
+        return (paths, texts)
+    }
+
+    /// Reads the facility tables into `facilityTables` and `facilities`; returns where each
+    /// facility's row is, in `facilities` order.
+    private mutating func loadTables(_ node: Node?, reader: inout YAMLReader) -> [RowLocation] {
+        guard let node else { return [] }
+        let tables = readTables(node, "facilityTables", noun: "facility", reader: &reader)
+        facilityTables = tables.paths
+        var seen: [String: (file: String, line: Int)] = [:]
+        var locations: [RowLocation] = []
+        for (path, text) in tables.texts {
+            var tableIssues: [ScenarioIssue] = []
             let table = FacilityTableReader.read(text: text, file: path, issues: &tableIssues)
             reader.issues += tableIssues
             // Ids must be unique across all tables, so duplicates are found here.
@@ -181,9 +221,11 @@ extension Scenario {
                 } else {
                     seen[row.facility.id] = (path, row.line)
                     facilities.append(row.facility)
+                    locations.append(RowLocation(file: path, line: row.line, row: row.row))
                 }
             }
         }
+        return locations
     }
 
     private mutating func resolveSector(_ sector: Sector, _ node: Node, _ reader: inout YAMLReader) -> SectorPolicy {

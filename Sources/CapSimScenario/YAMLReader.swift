@@ -63,9 +63,19 @@ struct YAMLReader {
             return fail(node, path, "expected a whole number, got \(describe(node))")
         }
         guard range.contains(x) else {
-            return fail(node, path, "must be in \(range.lowerBound)...\(range.upperBound), got \(x)")
+            return fail(node, path, (range.upperBound == Int.max ? "must be ≥ \(range.lowerBound)"
+                                     : "must be in \(range.lowerBound)...\(range.upperBound)") + ", got \(x)")
         }
         return x
+    }
+
+    /// `true` or `false` (YAML 1.2 core schema spellings only; `yes`/`no` are errors, not booleans).
+    mutating func boolean(_ node: Node, _ path: String) -> Bool? {
+        switch node.scalar?.string {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default: return fail(node, path, "expected true or false, got \(describe(node))")
+        }
     }
 
     /// A number that must satisfy `valid`; `expectation` says what valid means in the message.

@@ -47,3 +47,28 @@ public struct Enterprise: Sendable, Equatable {
     /// Total debt at the end of the base year, yuan.
     public var totalDebtYuan: Double { debtYuan.reduce(0, +) }
 }
+
+extension Enterprise {
+    /// Each enterprise's main sector: the sector of most of its base-year operating capacity (the
+    /// earlier sector on a tie); for an enterprise with planned units only, the sector of its first
+    /// unit; nil for an enterprise that owns no facility.
+    public static func mainSectors(of enterprises: [Enterprise], facilities: [Facility], baseYear: Int) -> [Sector?] {
+        var capacity: [String: [Double]] = [:]
+        var first: [String: Sector] = [:]
+        for f in facilities {
+            if first[f.enterprise] == nil { first[f.enterprise] = f.sector }
+            if f.startYear <= baseYear {
+                capacity[f.enterprise, default: Array(repeating: 0, count: Sector.allCases.count)][f.sector.index]
+                    += f.capacity10ktPerYear
+            }
+        }
+        return enterprises.map { e in
+            if let caps = capacity[e.id],
+               let best = caps.indices.max(by: { caps[$0] < caps[$1] || (caps[$0] == caps[$1] && $0 > $1) }),
+               caps[best] > 0 {
+                return Sector.allCases[best]
+            }
+            return first[e.id]
+        }
+    }
+}

@@ -46,19 +46,13 @@ struct FinanceModel {
             guard let e = index[f.enterprise] else { preconditionFailure("no balance sheet for enterprise \(f.enterprise)") }
             return e
         }
-        var capacityBySector = Array(repeating: [Double](repeating: 0, count: Sector.allCases.count), count: enterprises.count)
         var base = [Double](repeating: 0, count: enterprises.count)
         for (f, facility) in facilities.enumerated() where facility.startYear <= baseYear {
-            capacityBySector[facilityOwner[f]][facility.sector.index] += facility.capacity10ktPerYear
             base[facilityOwner[f]] += facility.capacity10ktPerYear
         }
-        mainSector = enterprises.indices.map { e in
-            let caps = capacityBySector[e]
-            if let best = caps.indices.max(by: { caps[$0] < caps[$1] || (caps[$0] == caps[$1] && $0 > $1) }), caps[best] > 0 {
-                return Sector.allCases[best]
-            }
-            // Only planned units: the sector of its first unit.
-            return facilities[facilityOwner.firstIndex(of: e)!].sector
+        mainSector = Enterprise.mainSectors(of: enterprises, facilities: facilities, baseYear: baseYear).map {
+            guard let sector = $0 else { preconditionFailure("every enterprise must own a facility") }
+            return sector
         }
         baseCapacity = base
         // Book value: the enterprise's base assets spread over its base units by capacity.
