@@ -6,7 +6,7 @@ public enum ClosureCriterion: String, CaseIterable, Sendable {
     case sizeAtOrBelow = "size_at_or_below"
     /// remaining reserve years < threshold (mines).
     case reserveBelow = "reserve_below"
-    /// unit cost > price × priceIndex × (1 + threshold).
+    /// unit cost > price × priceIndex(year) × (1 + threshold).
     case costAbovePrice = "cost_above_price"
     /// logistics distance > threshold (km).
     case logisticsAbove = "logistics_above"

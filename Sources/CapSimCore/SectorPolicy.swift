@@ -4,24 +4,30 @@ public struct SectorPolicy: Sendable, Equatable {
     public var utilisation: Double
     /// Per-year overrides of `utilisation`.
     public var utilisationByYear: [Int: Double]
-    /// Multiplier on every unit's price (0.8 = prices 20 % lower).
+    /// Multiplier on every unit's price (0.8 = prices 20 % lower), for years not in `priceIndexByYear`.
     public var priceIndex: Double
+    /// Per-year overrides of `priceIndex` (a price path).
+    public var priceIndexByYear: [Int: Double]
     /// Capacity that must be retired per unit of new capacity (减量置换; 1 = equal replacement).
     public var replacementRatio: Double
 
     /// The defaults: full utilisation, prices as tabled, equal replacement.
     public static let defaults = SectorPolicy(utilisation: 1, utilisationByYear: [:], priceIndex: 1,
-                                              replacementRatio: 1)
+                                              priceIndexByYear: [:], replacementRatio: 1)
 
     /// Creates a sector policy.
     public init(utilisation: Double, utilisationByYear: [Int: Double] = [:], priceIndex: Double = 1,
-                replacementRatio: Double = 1) {
+                priceIndexByYear: [Int: Double] = [:], replacementRatio: Double = 1) {
         self.utilisation = utilisation
         self.utilisationByYear = utilisationByYear
         self.priceIndex = priceIndex
+        self.priceIndexByYear = priceIndexByYear
         self.replacementRatio = replacementRatio
     }
 
     /// Utilisation that applies in `year`.
     public func utilisation(in year: Int) -> Double { utilisationByYear[year] ?? utilisation }
+
+    /// Price multiplier that applies in `year`.
+    public func priceIndex(in year: Int) -> Double { priceIndexByYear[year] ?? priceIndex }
 }

@@ -13,8 +13,13 @@ struct YearStep {
 
     func advance(_ state: inout BatchState) {
         var closedBySector = [Double](repeating: 0, count: Sector.allCases.count)
-        for exit in state.pendingExits[scenario] where isOperating(exit.facility, state) {
-            close(exit.facility, .enterpriseExit(enterprise: exit.enterprise), &state, &closedBySector)
+        for exit in state.pendingExits[scenario] {
+            switch state.status[exit.facility, scenario] {
+            case .operating: close(exit.facility, .enterpriseExit(enterprise: exit.enterprise), &state, &closedBySector)
+            // A bankrupt enterprise builds nothing: its planned units are cancelled.
+            case .planned: state.status[exit.facility, scenario] = .closed
+            case .closed: break
+            }
         }
         state.pendingExits[scenario] = []
         closeExhaustedMines(&state, &closedBySector)
@@ -71,7 +76,7 @@ struct YearStep {
             let remaining = columns.remainingReserve(f, year: year, baseYear: baseYear)
             return (remaining, threshold, remaining < threshold)
         case .costAbovePrice:
-            let limit = columns.price[f] * policy.sector(columns.sector[f]).priceIndex * (1 + threshold)
+            let limit = columns.price[f] * policy.sector(columns.sector[f]).priceIndex(in: year) * (1 + threshold)
             return (columns.cost[f], limit, columns.cost[f] > limit)
         case .logisticsAbove:
             return (columns.logistics[f], threshold, columns.logistics[f] > threshold)
@@ -105,7 +110,7 @@ struct YearStep {
         case .largest: return -columns.size[f]
         case .shortestReserve: return columns.remainingReserve(f, year: year, baseYear: baseYear)
         case .highestCost:
-            return -(columns.cost[f] - columns.price[f] * policy.sector(columns.sector[f]).priceIndex)
+            return -(columns.cost[f] - columns.price[f] * policy.sector(columns.sector[f]).priceIndex(in: year))
         case .highestLogistics: return -columns.logistics[f]
         case .oldest: return Double(columns.startYear[f])
         }

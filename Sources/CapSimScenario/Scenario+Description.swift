@@ -33,6 +33,9 @@ extension Scenario {
                 out.append("    utilisation \(y): \(decimalText(u))")
             }
             out.append("    priceIndex: \(decimalText(p.priceIndex))\(mark(path + ".priceIndex"))")
+            for (y, x) in p.priceIndexByYear.sorted(by: { $0.key < $1.key }) {
+                out.append("    priceIndex \(y): \(decimalText(x))")
+            }
             out.append("    replacementRatio: \(decimalText(p.replacementRatio))\(mark(path + ".replacementRatio"))")
         }
         out.append("rules: (applied in this order every year)")

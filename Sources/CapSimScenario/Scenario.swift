@@ -40,7 +40,7 @@ public struct Scenario: Sendable {
 extension Scenario {
     static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
                           "workforce", "resettlement", "enterpriseTables", "finance"]
-    static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "replacementRatio"]
+    static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "priceIndexByYear", "replacementRatio"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
                            "owner", "region", "facilities", "year"]
     static let targetKeys = ["id", "sector", "capacityClosedByYear", "priority", "owner", "region"]
@@ -243,6 +243,10 @@ extension Scenario {
         if let n = map["priceIndex"] {
             policy.priceIndex = reader.number(n, path + ".priceIndex", expectation: "a multiplier > 0") { $0 > 0 } ?? 1
         } else { defaulted.insert(path + ".priceIndex") }
+        if let n = map["priceIndexByYear"] {
+            policy.priceIndexByYear = reader.yearMap(n, path + ".priceIndexByYear", years: baseYear...endYear,
+                                                     expectation: "a multiplier > 0") { $0 > 0 } ?? [:]
+        }
         if let n = map["replacementRatio"] {
             policy.replacementRatio = reader.number(n, path + ".replacementRatio",
                                                     expectation: "a ratio ≥ 0 (retired per unit of new capacity)") { $0 >= 0 } ?? 1

@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func namedRuleWithSectorClosesOnlyUnitsOfThatSector() {
-        let fs = [unit("m1"), unit("bf", .blastFurnace)]
+        let fs = [unit("m1"), unit("bf", .blastFurnace), unit("m2")]
         let r = run(fs, Policy(rules: [named("n", ["m1", "bf"], year: 2016, sector: .coal)]))
         #expect(closed(r, fs) == [Closed("m1", 2016, "n")])
     }

@@ -178,6 +178,21 @@ import Testing
         #expect(r.conservationViolations().isEmpty)
     }
 
+    @Test func unitOpeningInItsStartYearIsNotSeenByThatYearsRules() {
+        // Credit is there from 2016; the small new unit opens in 2018 after the rules and closes in 2019.
+        let fs = [unit("old", enterprise: "e", size: 100), unit("new", enterprise: "e", size: 5, startYear: 2018)]
+        let r = run(fs, Policy(rules: [named("shut", ["old"], year: 2016), rule("small", .coal, .sizeBelow, 30)]))
+        #expect(opened(r, fs) == [Opened("new", 2018)])
+        #expect(closed(r, fs) == [Closed("old", 2016, "shut"), Closed("new", 2019, "small")])
+        #expect(r.value(.capacity, group: total(.coal), year: 2018) == 10)
+    }
+
+    @Test func plannedUnitStartingAfterTheEndYearIsNotBlocked() {
+        let fs = [unit("new", enterprise: "e", startYear: end + 1), unit("due", enterprise: "e", startYear: end)]
+        let r = run(fs)
+        #expect(blocked(r) == [Blocked(facility: 1, ratio: 1, needed: 10, available: 0)])
+    }
+
     @Test func zeroRatioOpensWithoutCredit() {
         let fs = [unit("new", enterprise: "e", startYear: 2017)]
         let r = run(fs, Policy(sectors: sectors(coal: 0)))

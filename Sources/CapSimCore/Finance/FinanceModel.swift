@@ -125,7 +125,7 @@ struct FinanceModel {
             let sector = policy.sector(facility.sector)
             let tonnes = facility.capacity10ktPerYear * sector.utilisation(in: year) * 10_000
             let e = owner[s * facilityCount + f]
-            revenue[e] += tonnes * facility.priceYuanPerTonne * sector.priceIndex
+            revenue[e] += tonnes * facility.priceYuanPerTonne * sector.priceIndex(in: year)
             cost[e] += tonnes * facility.unitCostYuanPerTonne
             opCapacity[e] += facility.capacity10ktPerYear
         }
