@@ -10,9 +10,10 @@ public struct RunCommand: ParsableCommand {
         abstract: "Run a scenario and write its projection tables.",
         discussion: """
             Writes projections.csv (long format: scenario,year,sector,region,owner,metric,unit,value),
-            closures.csv (one row per closure, with the rule and the numbers that made it fire) and
-            openings.csv (new units opened or blocked by capacity replacement). Files are written
-            atomically: on any error nothing is written.
+            closures.csv (one row per closure, with the rule and the numbers that made it fire),
+            openings.csv (new units opened or blocked by capacity replacement) and, when the scenario
+            models debt, enterprises.csv (every enterprise's accounts). Files are written atomically:
+            on any error nothing is written.
             """)
 
     @Argument(help: "The scenario YAML file.")
