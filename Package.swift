@@ -27,7 +27,9 @@ let package = Package(
         // The only module that sees a C type.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
         // The engine: no I/O, no Foundation.
-        .target(name: "CapSimCore", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "CapSimCore",
+            dependencies: ["LinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]),
         // What a planner writes: YAML + CSV decoded into a validated Scenario.
         .target(
             name: "CapSimScenario",
