@@ -11,20 +11,20 @@ extension BatchResult {
                 for y in years.indices {
                     func v(_ m: Metric, _ yi: Int) -> Double { value(m, groupIndex: g, yearIndex: yi, scenario: s) }
                     let label = "\(scenarioNames[s]) \(groups[g]) \(years[y])"
-                    for m in Metric.allCases where m != .netCapacityReduction && v(m, y) < -tolerance {
+                    for m in Metric.allCases where m != .netCapacityReduction && !(v(m, y) >= -tolerance) {
                         found.append("\(label): \(m.rawValue) = \(v(m, y)) < 0")
                     }
                     guard y > 0 else { continue }
                     let cap = v(.capacity, y - 1) - v(.capacityClosed, y) + v(.capacityOpened, y)
-                    if abs(cap - v(.capacity, y)) > tolerance {
+                    if !(abs(cap - v(.capacity, y)) <= tolerance) {
                         found.append("\(label): capacity \(v(.capacity, y)) ≠ \(cap)")
                     }
                     let units = v(.unitsOperating, y - 1) - v(.unitsClosed, y) + v(.unitsOpened, y)
-                    if abs(units - v(.unitsOperating, y)) > tolerance {
+                    if !(abs(units - v(.unitsOperating, y)) <= tolerance) {
                         found.append("\(label): units \(v(.unitsOperating, y)) ≠ \(units)")
                     }
                     let net = v(.capacityClosed, y) - v(.capacityOpened, y)
-                    if abs(net - v(.netCapacityReduction, y)) > tolerance {
+                    if !(abs(net - v(.netCapacityReduction, y)) <= tolerance) {
                         found.append("\(label): net reduction \(v(.netCapacityReduction, y)) ≠ \(net)")
                     }
                 }

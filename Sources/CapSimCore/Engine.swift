@@ -10,26 +10,43 @@ public enum Engine {
     public struct Options: Sendable {
         /// Check the conservation identities after the run and trap if one fails.
         public var checkInvariants: Bool
+        /// How facility metrics are summed to groups (docs/PERFORMANCE.md measures both).
+        public var aggregation: Kernel
+        /// How worker stocks move through the year (docs/PERFORMANCE.md measures both).
+        public var transitions: Kernel
 
-        /// Creates options.
-        public init(checkInvariants: Bool = false) { self.checkInvariants = checkInvariants }
+        /// Creates options; the default kernels are the faster ones measured on the reference machine.
+        public init(checkInvariants: Bool = false, aggregation: Kernel = .loops, transitions: Kernel = .loops) {
+            self.checkInvariants = checkInvariants
+            self.aggregation = aggregation
+            self.transitions = transitions
+        }
+    }
+
+    /// A way of computing a linear map: a dense BLAS product, or a loop over the non-zeros.
+    ///
+    /// Both give the same numbers up to the order of floating-point additions.
+    public enum Kernel: String, Sendable, CaseIterable {
+        /// Dense matrix product through BLAS `dgemm`.
+        case blas
+        /// Plain Swift loop over the structure's non-zeros (a scatter).
+        case loops
     }
 
     /// Runs every scenario of `batch` from the base year to the end year.
     public static func run(_ batch: ScenarioBatch, options: Options = Options()) -> BatchResult {
         let columns = FacilityColumns(batch.facilities)
         let groups = AggregationGroup.groups(of: batch.facilities)
-        let membership = membershipMatrix(groups: groups, facilities: batch.facilities)
+        let aggregator = Aggregator(groups: groups, facilities: batch.facilities, kernel: options.aggregation)
         var state = BatchState(columns: columns, baseYear: batch.baseYear,
                                scenarioCount: batch.policies.count)
         let compiled = batch.policies.map { CompiledPolicy($0, columns: columns) }
 
-        var workforce = makeResettlementModel(batch)
+        var workforce = makeResettlementModel(batch, kernel: options.transitions)
         var finance = makeFinanceModel(batch)
 
         var values: [Matrix] = []
-        values.append(aggregate(state: state, year: batch.baseYear, policies: batch.policies,
-                                membership: membership))
+        values.append(aggregator.aggregate(state: state, year: batch.baseYear, policies: batch.policies))
         for (yearIndex, year) in batch.years.enumerated().dropFirst() {
             let operatingWorkers = workforce == nil ? [] : operatingWorkersBySector(state)
             let closuresBefore = state.closures.map(\.count)
@@ -68,13 +85,14 @@ public enum Engine {
                     finance!.exits[s] = []
                 }
             }
-            values.append(aggregate(state: state, year: year, policies: batch.policies,
-                                    membership: membership))
+            values.append(aggregator.aggregate(state: state, year: year, policies: batch.policies))
         }
         var blocked: [BlockedOpening] = []
         for s in 0..<batch.policies.count {
+            // Units of an enterprise that went bankrupt in the end year are cancelled, not blocked.
+            let cancelled = Set(state.pendingExits[s].map(\.facility))
             for f in 0..<columns.count
-            where state.status[f, s] == .planned && columns.startYear[f] <= batch.endYear {
+            where state.status[f, s] == .planned && columns.startYear[f] <= batch.endYear && !cancelled.contains(f) {
                 let ratio = batch.policies[s].sector(columns.sector[f]).replacementRatio
                 blocked.append(BlockedOpening(
                     scenario: s, facility: f, ratio: ratio, creditNeeded10kt: ratio * columns.capacity[f],
@@ -95,12 +113,12 @@ public enum Engine {
     }
 
     /// The resettlement model when the batch's policies model workers.
-    static func makeResettlementModel(_ batch: ScenarioBatch) -> ResettlementModel? {
+    static func makeResettlementModel(_ batch: ScenarioBatch, kernel: Kernel) -> ResettlementModel? {
         let policies = batch.policies.compactMap(\.resettlement)
         guard !policies.isEmpty else { return nil }
         precondition(policies.count == batch.policies.count, "either every scenario of a batch models workers or none")
         let sectors = Sector.allCases.filter { s in batch.facilities.contains { $0.sector == s } }
-        return ResettlementModel(policies: policies, years: batch.years, sectors: sectors)
+        return ResettlementModel(policies: policies, years: batch.years, sectors: sectors, kernel: kernel)
     }
 
     /// The finance model when the batch's policies model debt.
@@ -123,42 +141,5 @@ public enum Engine {
             }
         }
         return out
-    }
-
-    /// Groups × facilities matrix with 1 where the facility belongs to the group.
-    static func membershipMatrix(groups: [AggregationGroup], facilities: [Facility]) -> Matrix {
-        var m = Matrix(rowCount: groups.count, columnCount: facilities.count)
-        for (g, group) in groups.enumerated() {
-            for (f, facility) in facilities.enumerated() where group.contains(facility) { m[g, f] = 1 }
-        }
-        return m
-    }
-
-    /// Per-facility metrics of the year (facilities × (metrics × scenarios)), summed to groups by
-    /// `membership · X` in one BLAS `dgemm`.
-    static func aggregate(state: BatchState, year: Int, policies: [Policy], membership: Matrix) -> Matrix {
-        let columns = state.columns
-        let metricCount = Metric.allCases.count
-        var x = Matrix(rowCount: columns.count, columnCount: metricCount * policies.count)
-        for s in 0..<policies.count {
-            let utilisation = Sector.allCases.map { policies[s].sector($0).utilisation(in: year) }
-            let base = s * metricCount
-            for f in 0..<columns.count {
-                let cap = columns.capacity[f]
-                let operating = state.status[f, s] == .operating
-                let closed = state.closedThisYear[f, s]
-                let opened = state.openedThisYear[f, s]
-                x[f, base + Metric.unitsOperating.index] = operating ? 1 : 0
-                x[f, base + Metric.capacity.index] = operating ? cap : 0
-                x[f, base + Metric.unitsClosed.index] = closed ? 1 : 0
-                x[f, base + Metric.capacityClosed.index] = closed ? cap : 0
-                x[f, base + Metric.unitsOpened.index] = opened ? 1 : 0
-                x[f, base + Metric.capacityOpened.index] = opened ? cap : 0
-                x[f, base + Metric.netCapacityReduction.index] = (closed ? cap : 0) - (opened ? cap : 0)
-                x[f, base + Metric.output.index] =
-                    operating ? cap * utilisation[columns.sector[f].index] : 0
-            }
-        }
-        return Matrix.product(membership, x)
     }
 }

@@ -27,7 +27,18 @@ public enum Metric: String, CaseIterable, Sendable {
     }
 
     /// Position in `allCases`.
-    public var index: Int { Metric.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .unitsOperating: return 0
+        case .capacity: return 1
+        case .unitsClosed: return 2
+        case .capacityClosed: return 3
+        case .unitsOpened: return 4
+        case .capacityOpened: return 5
+        case .netCapacityReduction: return 6
+        case .output: return 7
+        }
+    }
 }
 
 /// A set of facilities results are summed over: one sector, one region or all, one owner type or all.

@@ -6,7 +6,15 @@ public enum Sector: String, CaseIterable, Sendable, Comparable {
     case coal, iron, steel, clinker, grinding
 
     /// Position in `allCases`, used as an array index.
-    public var index: Int { Sector.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .coal: return 0
+        case .iron: return 1
+        case .steel: return 2
+        case .clinker: return 3
+        case .grinding: return 4
+        }
+    }
 
     public static func < (a: Sector, b: Sector) -> Bool { a.index < b.index }
 }

@@ -59,6 +59,10 @@ extension Scenario {
             root = node
         } catch let error as ScenarioError {
             throw error
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw ScenarioError(issues: [ScenarioIssue(
+                file: path, line: context.mark.line, field: duplicates.joined(separator: ", "),
+                message: "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")])
         } catch let error as YamlError {
             throw ScenarioError(issues: [ScenarioIssue(file: path, line: yamlErrorLine(error),
                                                        message: "not valid YAML: \(error)")])
@@ -284,9 +288,13 @@ extension Scenario {
         guard let map = reader.mapping(node, path, allowed: Self.ruleKeys, required: ["id", "criterion"]) else { return nil }
         let before = reader.issues.count
         let id = resolveID(map["id"], path, usedIDs: &usedIDs, reader: &reader)
-        guard let criterion = map["criterion"].flatMap({ reader.enumeration($0, path + ".criterion", ClosureCriterion.self) })
-        else { return nil }
         let sector = map["sector"].flatMap { reader.enumeration($0, path + ".sector", Sector.self) }
+        guard let criterion = map["criterion"].flatMap({ reader.enumeration($0, path + ".criterion", ClosureCriterion.self) })
+        else {
+            // Still check the keys that do not depend on the criterion, so every problem is reported.
+            _ = map["owner"].flatMap { reader.enumeration($0, path + ".owner", OwnerType.self) }
+            return nil
+        }
         if sector == nil && map["sector"] == nil && criterion != .named {
             reader.report(node, path + ".sector", "required key is missing")
         }
@@ -307,10 +315,11 @@ extension Scenario {
             for key in ["owner", "region"] where map[key] != nil {
                 reader.report(map[key], "\(path).\(key)", "a named rule closes exactly the units it lists; filters would skip some silently")
             }
-            guard let yearNode = map["year"] else {
-                return reader.fail(node, path + ".year", "required for a named rule")
+            if let yearNode = map["year"] {
+                if let y = reader.integer(yearNode, path + ".year", range: programmeYears) { years = y...y }
+            } else {
+                reader.report(node, path + ".year", "required for a named rule")
             }
-            if let y = reader.integer(yearNode, path + ".year", range: programmeYears) { years = y...y }
             if let listNode = map["facilities"], let list = reader.sequence(listNode, path + ".facilities") {
                 if list.isEmpty { reader.report(listNode, path + ".facilities", "list at least one facility id") }
                 for (i, item) in list.enumerated() {

@@ -83,6 +83,15 @@ import Testing
         #expect(r.value(.capacityClosed, group: coal, year: base + 1) == 5)
     }
 
+    @Test func emptyTableRunsWithNoGroups() {
+        let r = run([])
+        #expect(r.groups.isEmpty)
+        #expect(r.years == Array(base...end))
+        #expect(r.valuesByYear.count == end - base + 1)
+        #expect(r.closures.isEmpty && r.openings.isEmpty && r.blockedOpenings.isEmpty)
+        #expect(r.conservationViolations().isEmpty)
+    }
+
     // MARK: batching
 
     @Test(arguments: [21, 22, 23] as [UInt64])

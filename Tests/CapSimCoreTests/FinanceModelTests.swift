@@ -60,8 +60,14 @@ import Testing
                            interestRate: [.wageArrears: 0.5, .taxArrears: 0.5, .socialInsuranceArrears: 0.5])
         #expect(e.interestRate == [0, 0, 0, 0, 0, 0])
         #expect(e.totalDebtYuan == 30 * M)
-        let r = Fin.run([unit("a1", enterprise: "A")], [e], Fin.finance())
-        Fin.expect(r, "A", 2016, [.interestCharged: 0, .debt: 30 * M])
+        // Even a rate set on an arrears class after creation is not charged by the model.
+        var forced = e
+        forced.interestRate[CreditorClass.wageArrears.index] = 0.5
+        forced.interestRate[CreditorClass.taxArrears.index] = 0.5
+        for enterprise in [e, forced] {
+            let r = Fin.run([unit("a1", enterprise: "A")], [enterprise], Fin.finance())
+            Fin.expect(r, "A", 2016, [.interestCharged: 0, .interestCapitalised: 0, .debt: 30 * M])
+        }
     }
 
     // MARK: shortfall years
@@ -147,6 +153,21 @@ import Testing
         Fin.expectIdentity(r)
     }
 
+    /// Revenue uses the year's price index π(sec, y): priceIndexByYear where given, else priceIndex.
+    @Test func revenueFollowsThePricePath() {
+        // 10 × 10⁴ t a year at 200 yuan/t × π, cost 100 yuan/t: π = 1.5 → R 30 M; 2017 π = 0.5 → R 10 M,
+        // EBIT 0; 2018 π = 0.25 → R 5 M, EBIT −5 M (borrowed).
+        let fs = [unit("a1", enterprise: "A", capacity: 10, cost: 100, price: 200)]
+        let r = Fin.run(fs, [Fin.enterprise("A", assets: 100 * M)], Fin.finance(),
+                        sectors: [.coal: SectorPolicy(utilisation: 1, priceIndex: 1.5,
+                                                      priceIndexByYear: [2017: 0.5, 2018: 0.25])])
+        #expect(Fin.series(r, .revenue, "A").map { $0 / M } == [0, 30, 10, 5, 30, 30])
+        #expect(Fin.series(r, .profit, "A").map { $0 / M } == [0, 20, 0, -5, 20, 20])
+        #expect(Fin.series(r, .newBorrowing, "A").map { $0 / M } == [0, 0, 0, 5, 0, 0])
+        // No debt to repay: assets collect every surplus, 100 + 20 + 0 + 0 + 20 + 20.
+        #expect(Fin.series(r, .assets, "A").map { $0 / M } == [100, 120, 120, 120, 140, 160])
+    }
+
     /// Write-down = assetWriteDownShare × bv, bv from base units only; a planned unit never enters the
     /// base capacity.
     @Test func writeDownIsAShareOfBookValueFromBaseCapacityOnly() {
@@ -201,6 +222,21 @@ import Testing
         #expect(f.total(.assets, sector: nil, owner: .state, yearIndex: 0, scenario: 0) == 40 * M)
         #expect(f.debtToAssets(sector: .iron, owner: nil, yearIndex: 0, scenario: 0) == 0.4)
         #expect(f.debtToAssets(sector: .clinker, owner: nil, yearIndex: 0, scenario: 0) == 0)
+    }
+
+    /// Enterprise.mainSectors directly: most base capacity, ties to the earlier sector, base units of
+    /// zero capacity count as none, planned-only → first unit's sector, no facility → nil.
+    @Test func mainSectorsOfATable() {
+        let fs = [unit("a1", .clinkerLine, enterprise: "A", capacity: 7),
+                  unit("a2", .grindingStation, enterprise: "A", capacity: 7),
+                  unit("b1", .electricFurnace, enterprise: "B", capacity: 0),
+                  unit("b2", .blastFurnace, enterprise: "B", capacity: 3, startYear: 2017),
+                  unit("c1", .grindingStation, enterprise: "C", capacity: 1, startYear: 1990),
+                  unit("c2", .coalMine, enterprise: "C", capacity: 2, startYear: base + 1)]
+        let es = ["A", "B", "C", "D"].map { Fin.enterprise($0, assets: 1) }
+        // A: clinker 7 = grinding 7 → clinker. B: no base capacity → first unit (steel). C: the coal mine
+        // starts after the base year → grinding. D owns nothing.
+        #expect(Enterprise.mainSectors(of: es, facilities: fs, baseYear: base) == [.clinker, .steel, .grinding, nil])
     }
 
     /// Lever filters by sector use the main sector, not the sector of any unit.

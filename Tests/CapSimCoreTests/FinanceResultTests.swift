@@ -205,7 +205,7 @@ import Testing
                    finance: Fin.finance(writeDown: 1, repayment: 1, instruments: [
                        Fin.lever("st", .assetStripping, 2018...2018, CreditorClass.allCases, share: 0.4, follows: 0.6),
                        Fin.lever("wv", .interestWaiver, 2016...2020, [.bankLoans], share: 0.5,
-                                 filter: .init(zombiesOnly: true))])),
+                                 filter: .init(zombiesOnly: true))], zombies: Fin.seedZombies(actions: []))),
         ]
         let together = Fin.runBatch(fs, es, policies)
         for (s, policy) in policies.enumerated() {

@@ -189,20 +189,42 @@ import Testing
         Fin.expectIdentity(r)
     }
 
-    /// A bankrupt enterprise exits: none of its units operates after its exit year. Its planned unit
-    /// must not open on the credit that its own exit closures create.
-    @Test func aBankruptEnterprisesPlannedUnitNeverOpens() {
+    /// A bankrupt enterprise exits: none of its units operates after its exit year, and its planned
+    /// units are cancelled: they never open (not even on the credit its own exit closures create) and
+    /// are not listed as blocked.
+    @Test func aBankruptEnterprisesPlannedUnitsAreCancelled() {
         // xp is planned for 2016 and blocked (no credit). X goes bankrupt in 2016; in 2017 x1 exits,
-        // crediting 10 to the (X, coal) pool, which is enough for xp.
-        let fs = [unit("x1", enterprise: "X", capacity: 10), unit("xp", enterprise: "X", capacity: 5, startYear: 2016)]
-        let r = Fin.run(fs, [Fin.enterprise("X", assets: 100 * M, bank: 90 * M)], Fin.finance(zombies: Fin.zombies(
+        // crediting 10 to the (X, coal) pool, which would be enough for xp. xl starts after the end year.
+        // Y's planned unit, blocked for lack of credit, is still listed.
+        let fs = [unit("x1", enterprise: "X", capacity: 10), unit("xp", enterprise: "X", capacity: 5, startYear: 2016),
+                  unit("xl", enterprise: "X", capacity: 5, startYear: 2030),
+                  unit("y1", enterprise: "Y", capacity: 10), unit("yp", enterprise: "Y", capacity: 5, startYear: 2018)]
+        let es = [Fin.enterprise("X", assets: 100 * M, bank: 90 * M), Fin.enterprise("Y", assets: 100 * M)]
+        let r = Fin.run(fs, es, Fin.finance(zombies: Fin.zombies(
             leverage: 0.85, actions: [ZombieAction(kind: .bankruptcy)])))
         #expect(Fin.series(r, .bankruptcies, "X") == [0, 1, 0, 0, 0, 0])
         #expect(closed(r, fs) == [Closed("x1", 2017, "enterprise_exit")])
         #expect(opened(r, fs) == [], "a unit of the bankrupt enterprise X opened after X exited")
+        #expect(blocked(r).map { fs[$0.facility].id } == ["yp"])
         for year in 2017...end {
-            #expect(r.value(.capacity, group: total(.coal), year: year) == 0, "\(year)")
+            #expect(r.value(.capacity, group: total(.coal), year: year) == 10, "\(year)") // y1 only
         }
+        #expect(r.conservationViolations().isEmpty)
+    }
+
+    /// The same when the bankruptcy falls in the end year: §8.4 says a bankrupt enterprise's planned
+    /// units are cancelled and not listed as blocked, so the end-year blocked list must not show them.
+    @Test func plannedUnitsOfAnEnterpriseBankruptInTheEndYearAreNotListedAsBlocked() {
+        // X loses 1 M a year: streak 1 … 5, a zombie (lossYears 5) and bankrupt in 2020 = end.
+        // xp (planned for 2018) waits for credit X never has; Y's yp is blocked the same way.
+        let fs = [unit("x1", enterprise: "X"), unit("xp", enterprise: "X", capacity: 5, startYear: 2018),
+                  unit("y1", enterprise: "Y"), unit("yp", enterprise: "Y", capacity: 5, startYear: 2018)]
+        let es = [Fin.enterprise("X", assets: 100 * M, fixedCost: 1 * M), Fin.enterprise("Y", assets: 100 * M)]
+        let r = Fin.run(fs, es, Fin.finance(zombies: Fin.zombies(
+            lossYears: 5, actions: [ZombieAction(kind: .bankruptcy)])))
+        #expect(Fin.series(r, .bankruptcies, "X") == [0, 0, 0, 0, 0, 1])
+        #expect(blocked(r).map { fs[$0.facility].id } == ["yp"],
+                "the planned unit of X, bankrupt in the end year, is listed as blocked")
     }
 
     // MARK: merger

@@ -380,6 +380,68 @@ import Testing
         #expect(s.policy.rules.first?.region == "south")
     }
 
+    @Test func repeatedYAMLKeyIsReportedWithItsLine() {
+        // Repeated keys are errors (docs); the issue must still say where.
+        let folder = TempFolder()
+        let yaml = scenarioText("baseYear: 2016\n")
+        let (path, _, found) = load(yaml: yaml, folder: folder)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.file == path)
+        let lines = linesOf("baseYear", in: yaml)
+        #expect(found.first?.line.map(lines.contains) == true, "line \(String(describing: found.first?.line)), expected one of \(lines)")
+        #expect(found.first?.message.contains("baseYear") == true)
+    }
+
+    @Test func missingBaseYearStopsBeforeTheTables() {
+        // The table is garbage, but without baseYear the tables are not read (docs: "stops early").
+        let folder = TempFolder()
+        let yaml = "name: t\nendYear: 2020\nfacilityTables: [mines.csv]\ncolour: x\n"
+        let (path, _, found) = load(yaml: yaml, mines: "garbage\n", folder: folder)
+        #expect(found.count == 2, "\(found)")
+        expectIssue(found, file: path, line: 4, field: "colour", message: "unknown key")
+        expectIssue(found, file: path, line: 1, field: "baseYear", message: "missing")
+    }
+
+    @Test func topLevelValuesOfTheWrongShape() {
+        let folder = TempFolder()
+        let yaml = "name: my scenario\nbaseYear: 2015\nendYear: 2020\nfacilityTables: []\nrules: {}\n"
+        let (path, _, found) = load(yaml: yaml, folder: folder)
+        #expect(found.count == 3, "\(found)")
+        expectIssue(found, file: path, line: 1, field: "name", message: "letters")
+        expectIssue(found, file: path, line: 4, field: "facilityTables", message: "at least one")
+        expectIssue(found, file: path, line: 5, field: "rules", message: "list")
+    }
+
+    @Test func namedRuleWithoutYearStillChecksItsFacilities() {
+        // Docs: loading reports every problem it can find; only a missing or invalid file, baseYear
+        // or endYear stops it early.
+        let folder = TempFolder()
+        let yaml = scenarioText("""
+            rules:
+              - id: shut
+                criterion: named
+                facilities: [m9]
+            """)
+        let (path, _, found) = load(yaml: yaml, folder: folder)
+        #expect(found.count == 2, "\(found)")
+        expectIssue(found, file: path, line: lineOf("id: shut", in: yaml), field: "rules[0].year", message: "required")
+        expectIssue(found, file: path, line: lineOf("[m9]", in: yaml), field: "rules[0].facilities[0]", message: "m9")
+    }
+
+    @Test func ruleWithUnknownCriterionStillChecksItsOtherKeys() {
+        let folder = TempFolder()
+        let yaml = scenarioText("""
+            rules:
+              - id: odd
+                sector: cole
+                criterion: shiny
+            """)
+        let (path, _, found) = load(yaml: yaml, folder: folder)
+        #expect(found.count == 2, "\(found)")
+        expectIssue(found, file: path, line: lineOf("shiny", in: yaml), field: "rules[0].criterion", message: "shiny")
+        expectIssue(found, file: path, line: lineOf("cole", in: yaml), field: "rules[0].sector", message: "cole")
+    }
+
     @Test func malformedYAMLReportsItsLine() {
         let folder = TempFolder()
         let yaml = "name: test\nbaseYear: 2015\nendYear: 2020\ntitle: @oops\nfacilityTables: [mines.csv]\n"

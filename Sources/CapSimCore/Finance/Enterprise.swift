@@ -9,7 +9,16 @@ public enum CreditorClass: String, CaseIterable, Sendable {
     case socialInsuranceArrears = "social_insurance_arrears"
 
     /// Position in `allCases`.
-    public var index: Int { CreditorClass.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .bankLoans: return 0
+        case .bonds: return 1
+        case .privateFinancing: return 2
+        case .wageArrears: return 3
+        case .taxArrears: return 4
+        case .socialInsuranceArrears: return 5
+        }
+    }
 
     /// Whether the class bears interest (arrears do not).
     public var bearsInterest: Bool { self == .bankLoans || self == .bonds || self == .privateFinancing }

@@ -28,7 +28,37 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         ]
 
     /// Position in `allCases`.
-    public var index: Int { FinanceMetric.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case let .debtByClass(c): return c.index
+        case .debtOpening: return 6
+        case .debt: return 7
+        case .assets: return 8
+        case .equity: return 9
+        case .revenue: return 10
+        case .operatingCost: return 11
+        case .profit: return 12
+        case .interestCharged: return 13
+        case .interestPaid: return 14
+        case .interestCapitalised: return 15
+        case .interestSuspended: return 16
+        case .interestWaived: return 17
+        case .newBorrowing: return 18
+        case .repaid: return 19
+        case .swapped: return 20
+        case .strippedDebt: return 21
+        case .strippedAssets: return 22
+        case .writtenOff: return 23
+        case .mergedIn: return 24
+        case .mergedOut: return 25
+        case .bankLosses: return 26
+        case .assetWriteDown: return 27
+        case .zombies: return 28
+        case .bankruptcies: return 29
+        case .mergers: return 30
+        case .enterprisesActive: return 31
+        }
+    }
 
     /// Name in `projections.csv`.
     public var name: String {

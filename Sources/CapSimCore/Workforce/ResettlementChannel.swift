@@ -18,7 +18,18 @@ public enum WorkerState: String, CaseIterable, Sendable {
     case outOfLabourForce = "out_of_labour_force"
 
     /// Position in `allCases`.
-    public var index: Int { WorkerState.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .waiting: return 0
+        case .inTraining: return 1
+        case .reemployed: return 2
+        case .publicWelfare: return 3
+        case .unemployed: return 4
+        case .internallyRetired: return 5
+        case .retired: return 6
+        case .outOfLabourForce: return 7
+        }
+    }
 }
 
 /// A way of resettling displaced workers.
@@ -68,7 +79,16 @@ public enum Payer: String, CaseIterable, Sendable {
     case localBudget = "local_budget"
 
     /// Position in `allCases`.
-    public var index: Int { Payer.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .enterprise: return 0
+        case .centralAward: return 1
+        case .jobRetentionRefund: return 2
+        case .unemploymentInsurance: return 3
+        case .provincialBudget: return 4
+        case .localBudget: return 5
+        }
+    }
 }
 
 /// One resettlement channel with its eligibility, capacity and costs.

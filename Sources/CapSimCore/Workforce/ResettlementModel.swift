@@ -15,7 +15,10 @@ struct ResettlementModel {
     var slots: Int { channels.count + 1 }
     /// Transition operator per scenario, and runs of consecutive scenarios that share one.
     let transitions: [Matrix]
+    /// One sparse operator per run (for the loop kernel).
+    let sparseTransitions: [SparseOperator]
     let runs: [Range<Int>]
+    let kernel: Engine.Kernel
     var stocks: Matrix
     var scratch: Matrix
     var capacityLeft: [[Double]]
@@ -36,7 +39,7 @@ struct ResettlementModel {
         var awardAllocated = 0, awardBalance = 0, refundAccrued = 0, refundBalance = 0
     }
 
-    init(policies: [ResettlementPolicy], years: [Int], sectors: [Sector]) {
+    init(policies: [ResettlementPolicy], years: [Int], sectors: [Sector], kernel: Engine.Kernel = .loops) {
         let first = policies[0]
         precondition(policies.allSatisfy {
             $0.structure == first.structure && $0.channels.map(\.id) == first.channels.map(\.id)
@@ -56,7 +59,9 @@ struct ResettlementModel {
             }
         }
         transitions = ts
+        sparseTransitions = kernel == .loops ? runs.map { SparseOperator(ts[$0.lowerBound]) } : []
         self.runs = runs
+        self.kernel = kernel
         let n = TransitionMatrix.size(first.structure)
         let columns = policies.count * Sector.allCases.count * (first.channels.count + 1)
         stocks = Matrix(rowCount: n, columnCount: columns)
@@ -253,10 +258,14 @@ struct ResettlementModel {
                 }
             }
         }
-        // 6. Everyone moves to the end of the year: X ← T · X, one dgemm per run of shared T.
-        for run in runs {
+        // 6. Everyone moves to the end of the year: X ← T · X, per run of scenarios sharing T
+        //    (one dgemm per run, or a loop over T's non-zeros).
+        for (r, run) in runs.enumerated() {
             let cols = (run.lowerBound * sectorCount * slots)..<(run.upperBound * sectorCount * slots)
-            Matrix.gemm(transitions[run.lowerBound], stocks, columns: cols, into: &scratch)
+            switch kernel {
+            case .blas: Matrix.gemm(transitions[run.lowerBound], stocks, columns: cols, into: &scratch)
+            case .loops: sparseTransitions[r].apply(stocks, columns: cols, into: &scratch)
+            }
         }
         swap(&stocks, &scratch)
         // 7. End-of-year stocks and balances.

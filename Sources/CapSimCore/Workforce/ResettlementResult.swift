@@ -73,7 +73,7 @@ public struct ResettlementResult: Sendable {
                 for s in 0..<scenarioCount {
                     let entered = value(yearIndex: y, sectorIndex: σ, quantityIndex: cumulative, scenario: s)
                     let held = stateIndices.reduce(0.0) { $0 + value(yearIndex: y, sectorIndex: σ, quantityIndex: $1, scenario: s) }
-                    if abs(entered - held) > tolerance * max(1, entered) {
+                    if !(abs(entered - held) <= tolerance * max(1, entered)) {
                         found.append("scenario \(s) \(sectors[σ].rawValue) \(years[y]): displaced \(entered) ≠ in states \(held)")
                     }
                 }

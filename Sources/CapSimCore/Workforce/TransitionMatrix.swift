@@ -70,3 +70,48 @@ public enum TransitionMatrix {
         return t
     }
 }
+
+/// The transition operator in compressed-column form: each column of `T` has at most a handful of
+/// non-zeros (a state moves to at most three states, and ageing splits each into two cells), so a
+/// loop over them does far fewer operations than a dense product.
+struct SparseOperator {
+    let size: Int
+    /// Column `j`'s non-zeros are `rows[start[j] ..< start[j+1]]` with `weights` alike.
+    let start: [Int]
+    let rows: [Int]
+    let weights: [Double]
+
+    init(_ dense: Matrix) {
+        precondition(dense.rowCount == dense.columnCount, "the operator is square")
+        size = dense.rowCount
+        var start = [0], rows: [Int] = [], weights: [Double] = []
+        for j in 0..<size {
+            for i in 0..<size where dense[i, j] != 0 {
+                rows.append(i)
+                weights.append(dense[i, j])
+            }
+            start.append(rows.count)
+        }
+        self.start = start
+        self.rows = rows
+        self.weights = weights
+    }
+
+    /// `y[:, columns] = T · x[:, columns]` (both `size` rows, same column count).
+    func apply(_ x: Matrix, columns: Range<Int>, into y: inout Matrix) {
+        let n = size
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                for c in columns {
+                    let base = c * n
+                    for i in 0..<n { yp[base + i] = 0 }
+                    for j in 0..<n {
+                        let v = xp[base + j]
+                        if v == 0 { continue }
+                        for k in start[j]..<start[j + 1] { yp[base + rows[k]] += weights[k] * v }
+                    }
+                }
+            }
+        }
+    }
+}
