@@ -22,5 +22,15 @@ let package = Package(
             ],
             path: "Benchmarks/EngineRun",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // One command for docs/PERFORMANCE.md: every ratio measured in the same run.
+        .executableTarget(
+            name: "PerformanceReport",
+            dependencies: [
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+                .product(name: "CapSimIO", package: "capsim"),
+                .product(name: "LinearAlgebra", package: "capsim"),
+            ],
+            path: "Sources/PerformanceReport"),
     ]
 )

@@ -34,6 +34,33 @@ struct FinanceModel {
     var result: FinanceResult
     /// Units of enterprises that went bankrupt this year, per scenario: they close next year.
     var exits: [[(facility: Int, enterprise: String)]]
+    /// Each scenario's levers as plain values (no arrays to retain in the hot loop).
+    let levers: [[Lever]]
+    /// Per scenario, lever and enterprise: whether the lever's filter matches, zombie status aside.
+    let leverEligible: [[[Bool]]]
+
+    /// A debt instrument reduced to what the year step reads.
+    struct Lever {
+        let kind: DebtInstrumentKind
+        let first: Int, last: Int
+        let share: Double, debtFollowsShare: Double
+        /// Creditor classes as a bit set over `CreditorClass.index`.
+        let creditors: Int
+        let zombiesOnly: Bool
+
+        init(_ inst: DebtInstrument) {
+            kind = inst.kind
+            first = inst.years.lowerBound
+            last = inst.years.upperBound
+            share = inst.share
+            debtFollowsShare = inst.debtFollowsShare
+            creditors = inst.creditors.reduce(0) { $0 | (1 << $1.index) }
+            zombiesOnly = inst.filter.zombiesOnly
+        }
+
+        func isActive(_ year: Int) -> Bool { first <= year && year <= last }
+        func acts(on c: CreditorClass) -> Bool { creditors & (1 << c.index) != 0 }
+    }
 
     init(enterprises: [Enterprise], facilities: [Facility], baseYear: Int, years: [Int], policies: [FinancePolicy]) {
         self.enterprises = enterprises
@@ -72,16 +99,35 @@ struct FinanceModel {
         }.joined())
         result = FinanceResult(enterprises: enterprises, mainSector: mainSector, years: years, scenarioCount: policies.count)
         exits = Array(repeating: [], count: policies.count)
+        levers = policies.map { $0.instruments.map(Lever.init) }
+        let sectors = mainSector
+        leverEligible = policies.map { policy in
+            policy.instruments.map { inst in
+                enterprises.indices.map { e in
+                    Self.matchesIgnoringZombies(inst.filter, enterprises[e], sectors[e])
+                }
+            }
+        }
         for s in policies.indices { recordStocks(yearIndex: 0, scenario: s) }
     }
 
     @inline(__always) func at(_ e: Int, _ s: Int) -> Int { s * enterprises.count + e }
 
+    static func matchesIgnoringZombies(_ filter: EnterpriseFilter, _ enterprise: Enterprise, _ sector: Sector) -> Bool {
+        (filter.sectors.isEmpty || filter.sectors.contains(sector))
+            && (filter.owner == nil || enterprise.owner == filter.owner)
+            && (filter.enterprises.isEmpty || filter.enterprises.contains(enterprise.id))
+    }
+
     func matches(_ filter: EnterpriseFilter, _ e: Int, _ s: Int) -> Bool {
-        (filter.sectors.isEmpty || filter.sectors.contains(mainSector[e]))
-            && (filter.owner == nil || enterprises[e].owner == filter.owner)
-            && (filter.enterprises.isEmpty || filter.enterprises.contains(enterprises[e].id))
+        Self.matchesIgnoringZombies(filter, enterprises[e], mainSector[e])
             && (!filter.zombiesOnly || books[at(e, s)].everZombie)
+    }
+
+    /// Whether lever `k` of scenario `s` applies to enterprise `e` in `year`.
+    func applies(_ k: Int, _ e: Int, _ s: Int, _ year: Int) -> Bool {
+        let lever = levers[s][k]
+        return lever.isActive(year) && leverEligible[s][k][e] && (!lever.zombiesOnly || books[at(e, s)].everZombie)
     }
 
     mutating func recordStocks(yearIndex y: Int, scenario s: Int) {
@@ -144,13 +190,14 @@ struct FinanceModel {
             record(revenue[e], .revenue)
             record(operatingCost, .operatingCost)
             // Interest on opening debt; suspended classes are not charged (停息挂账).
-            var suspended = Set<CreditorClass>()
-            for inst in finance.instruments where inst.kind == .interestSuspension && inst.years.contains(year)
-                && matches(inst.filter, e, s) { suspended.formUnion(inst.creditors) }
+            var suspended = 0  // bit set over CreditorClass.index
+            for k in levers[s].indices where levers[s][k].kind == .interestSuspension && applies(k, e, s, year) {
+                suspended |= levers[s][k].creditors
+            }
             var interest = [Double](repeating: 0, count: CreditorClass.allCases.count)
             for c in CreditorClass.allCases where c.bearsInterest {
                 let due = enterprises[e].interestRate[c.index] * books[i].debt[c.index]
-                if suspended.contains(c) { record(due, .interestSuspended) } else { interest[c.index] = due }
+                if suspended & (1 << c.index) != 0 { record(due, .interestSuspended) } else { interest[c.index] = due }
             }
             let charged = interest.reduce(0, +)
             record(charged, .interestCharged)
@@ -190,13 +237,14 @@ struct FinanceModel {
             record(profit, .profit)
             books[i].lossStreak = profit < 0 ? books[i].lossStreak + 1 : 0
 
-            for inst in finance.instruments where inst.kind != .interestSuspension && inst.years.contains(year)
-                && matches(inst.filter, e, s) {
+            for k in levers[s].indices where levers[s][k].kind != .interestSuspension && applies(k, e, s, year) {
+                let inst = levers[s][k]
+                let creditors = CreditorClass.allCases.filter(inst.acts)
                 var bank = 0.0
                 switch inst.kind {
                 case .interestWaiver:
                     var waived = 0.0
-                    for c in inst.creditors {
+                    for c in creditors {
                         let amount = inst.share * books[i].unpaidInterest[c.index]
                         books[i].debt[c.index] -= amount
                         books[i].unpaidInterest[c.index] -= amount
@@ -207,17 +255,17 @@ struct FinanceModel {
                     record(waived, .writtenOff)
                     record(bank, .bankLosses)
                 case .debtEquitySwap:
-                    record(take(inst.share, of: inst.creditors, from: i, bankShare: &bank), .swapped)
+                    record(take(inst.share, of: creditors, from: i, bankShare: &bank), .swapped)
                 case .assetStripping:
                     let assets = inst.share * books[i].assets
                     books[i].assets -= assets
                     record(assets, .strippedAssets)
-                    record(take(inst.debtFollowsShare, of: inst.creditors, from: i, bankShare: &bank), .strippedDebt)
+                    record(take(inst.debtFollowsShare, of: creditors, from: i, bankShare: &bank), .strippedDebt)
                     for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
                         bookValue[s * facilityCount + f] *= 1 - inst.share
                     }
                 case .writeOff:
-                    record(take(inst.share, of: inst.creditors, from: i, bankShare: &bank), .writtenOff)
+                    record(take(inst.share, of: creditors, from: i, bankShare: &bank), .writtenOff)
                     record(bank, .bankLosses)
                 case .interestSuspension:
                     break

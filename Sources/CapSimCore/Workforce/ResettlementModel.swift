@@ -28,6 +28,12 @@ struct ResettlementModel {
     var refundBalance: [Double]
     var result: ResettlementResult
     let q: QuantityIndex
+    /// Position of each sector index in `result.sectors`, nil for sectors without facilities.
+    let reportedPosition: [Int?]
+    /// Placements when nobody was waiting: channels × sectors × cells of zeros.
+    let noPlacements: [[[Double]]]
+    /// Per scenario, sector index and channel: whether the channel takes the sector's workers.
+    let serves: [[[Bool]]]
 
     /// Positions of the named quantities in `result.quantities`.
     struct QuantityIndex {
@@ -95,13 +101,17 @@ struct ResettlementModel {
         q = index
         result = ResettlementResult(quantities: quantities, years: years, sectors: sectors,
                                     scenarioCount: policies.count)
+        reportedPosition = Sector.allCases.map { σ in sectors.firstIndex(of: σ) }
+        noPlacements = Array(repeating: Array(repeating: [Double](repeating: 0, count: first.structure.cellCount),
+                                              count: Sector.allCases.count), count: first.channels.count)
+        serves = policies.map { p in Sector.allCases.map { σ in p.channels.map { $0.accepts(σ) } } }
     }
 
     @inline(__always) func column(_ s: Int, _ σ: Int, _ slot: Int) -> Int { (s * sectorCount + σ) * slots + slot }
     @inline(__always) func flat(_ s: Int, _ σ: Int) -> Int { s * sectorCount + σ }
 
     /// Position of sector index `σ` in the result, or nil when the sector has no facilities.
-    func reported(_ σ: Int) -> Int? { result.sectors.firstIndex { $0.index == σ } }
+    func reported(_ σ: Int) -> Int? { reportedPosition[σ] }
 
     /// Records a value for sector index `σ` if it is reported.
     mutating func record(_ v: Double, _ quantity: Int, year y: Int, sector σ: Int, scenario s: Int, add: Bool = true) {
@@ -137,11 +147,14 @@ struct ResettlementModel {
 
     /// Sum of a state's stock over the cells of one column.
     func stock(_ state: WorkerState, column c: Int) -> Double {
-        var sum = 0.0
-        for cell in 0..<structure.cellCount {
-            sum += stocks[TransitionMatrix.index(state, cell: cell, structure), c]
+        // A state's cells are contiguous rows of the column.
+        let cells = structure.cellCount
+        let start = TransitionMatrix.index(state, cell: 0, structure) + c * stocks.rowCount
+        return stocks.withUnsafeBufferPointer { p in
+            var sum = 0.0
+            for k in start..<(start + cells) { sum += p[k] }
+            return sum
         }
-        return sum
     }
 
     /// Advances every scenario through `year`.
@@ -197,37 +210,44 @@ struct ResettlementModel {
                     record(yuan, q.awardAllocated, year: y, sector: sector.index, scenario: s)
                 }
             }
-            // 4. Channels take from the waiting pool.
-            var pool = (0..<sectorCount).map { σ in
-                (0..<cells).map { stocks[TransitionMatrix.index(.waiting, cell: $0, structure), column(s, σ, 0)] }
+            // 4. Channels take from the waiting pool (nothing to do when nobody waits).
+            var waiting = 0.0
+            for σ in 0..<sectorCount where reportedPosition[σ] != nil {
+                for cell in 0..<cells { waiting += stocks[TransitionMatrix.index(.waiting, cell: cell, structure), column(s, σ, 0)] }
             }
-            var capacity = channels.indices.map {
-                ChannelAllocation.Capacity(total: capacityLeft[s][$0],
-                                           thisYear: policy.channels[$0].capacityPerYearPersons ?? .infinity)
-            }
-            let placed = ChannelAllocation.allocate(pool: &pool, channels: policy.channels, capacity: &capacity,
-                                                    structure: structure)
-            for c in channels.indices { capacityLeft[s][c] = capacity[c].total }
-            for σ in 0..<sectorCount {
-                for cell in 0..<cells {
-                    stocks[TransitionMatrix.index(.waiting, cell: cell, structure), column(s, σ, 0)] = pool[σ][cell]
+            var placed = noPlacements
+            if waiting > 0 {
+                var pool = (0..<sectorCount).map { σ in
+                    (0..<cells).map { stocks[TransitionMatrix.index(.waiting, cell: $0, structure), column(s, σ, 0)] }
                 }
-                for (c, channel) in policy.channels.enumerated() {
-                    let persons = placed[c][σ].reduce(0, +)
-                    guard persons > 0 else { continue }
+                var capacity = channels.indices.map {
+                    ChannelAllocation.Capacity(total: capacityLeft[s][$0],
+                                               thisYear: policy.channels[$0].capacityPerYearPersons ?? .infinity)
+                }
+                placed = ChannelAllocation.allocate(pool: &pool, channels: policy.channels, capacity: &capacity,
+                                                        structure: structure)
+                for c in channels.indices { capacityLeft[s][c] = capacity[c].total }
+                for σ in 0..<sectorCount {
                     for cell in 0..<cells {
-                        stocks[TransitionMatrix.index(channel.kind.entryState, cell: cell, structure),
-                               column(s, σ, c + 1)] += placed[c][σ][cell]
+                        stocks[TransitionMatrix.index(.waiting, cell: cell, structure), column(s, σ, 0)] = pool[σ][cell]
                     }
-                    placedCumulative[flat(s, σ) * channels.count + c] += persons
-                    record(persons, q.placed[c], year: y, sector: σ, scenario: s)
+                    for (c, channel) in policy.channels.enumerated() {
+                        let persons = placed[c][σ].reduce(0, +)
+                        guard persons > 0 else { continue }
+                        for cell in 0..<cells {
+                            stocks[TransitionMatrix.index(channel.kind.entryState, cell: cell, structure),
+                                   column(s, σ, c + 1)] += placed[c][σ][cell]
+                        }
+                        placedCumulative[flat(s, σ) * channels.count + c] += persons
+                        record(persons, q.placed[c], year: y, sector: σ, scenario: s)
+                    }
                 }
             }
             // 5. The year's costs, charged on the stocks at the start of the year.
-            for σ in 0..<sectorCount {
+            for σ in 0..<sectorCount where reportedPosition[σ] != nil {
                 guard let profile = policy.sectors[Sector.allCases[σ]] else { continue }
                 let wage = profile.wageYuanPerYear
-                for (c, channel) in policy.channels.enumerated() {
+                for (c, channel) in policy.channels.enumerated() where serves[s][σ][c] {
                     let col = column(s, σ, c + 1)
                     let newcomers = placed[c][σ]
                     let oneOff = channel.oneOffYuanPerPerson * newcomers.reduce(0, +)
@@ -271,10 +291,20 @@ struct ResettlementModel {
         // 7. End-of-year stocks and balances.
         for s in policies.indices {
             for σ in 0..<sectorCount where reported(σ) != nil {
+                var totals = [Double](repeating: 0, count: WorkerState.allCases.count)
+                let rows = stocks.rowCount, cells = structure.cellCount
+                stocks.withUnsafeBufferPointer { p in
+                    for slot in 0..<slots {
+                        let base = column(s, σ, slot) * rows
+                        for state in 0..<totals.count {
+                            var sum = 0.0
+                            for k in (base + state * cells)..<(base + (state + 1) * cells) { sum += p[k] }
+                            totals[state] += sum
+                        }
+                    }
+                }
                 for state in WorkerState.allCases {
-                    var total = 0.0
-                    for slot in 0..<slots { total += stock(state, column: column(s, σ, slot)) }
-                    record(total, q.state[state.index], year: y, sector: σ, scenario: s, add: false)
+                    record(totals[state.index], q.state[state.index], year: y, sector: σ, scenario: s, add: false)
                 }
                 for c in channels.indices {
                     record(placedCumulative[flat(s, σ) * channels.count + c], q.placedCumulative[c],
