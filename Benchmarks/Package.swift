@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CapSimCore", package: "capsim"),
                 .product(name: "CapSimScenario", package: "capsim"),
+                .product(name: "CapSimIO", package: "capsim"),
                 .product(name: "LinearAlgebra", package: "capsim"),
             ],
             path: "Benchmarks/EngineRun",

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `capsim` command: subcommands for running and checking scenarios.
+/// The `capsim` command: subcommands for running, checking and generating scenarios.
 public struct CapsimCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "capsim",
@@ -14,8 +14,13 @@ public struct CapsimCommand: ParsableCommand {
                   The same, into another folder.
               capsim validate Scenarios/jilin-2016/scenario.yaml
                   Print the scenario as resolved (every default that applies), or every error found.
+              capsim generate --preset province --seed 7 --out runs/synthetic
+                  Write a synthetic province (about 500 units, 2015-2020) drawn from seed 7:
+                  runs/synthetic/scenario.yaml, facilities.csv and enterprises.csv.
+              capsim generate --facilities 15000 --years 15 --out runs/national
+                  A synthetic national scenario (31 provinces, 2015-2030) with 15,000 units.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, GenerateCommand.self])
 
     public init() {}
 }

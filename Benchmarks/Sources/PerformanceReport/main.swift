@@ -133,11 +133,51 @@ row("Jilin, \(quick ? 2_000 : 10_000) scenarios streamed (chunks of 500, 2 threa
 row("Jilin, \(quick ? 10_000 : 100_000) scenarios streamed (chunks of 500, 2 threads)", fmt(large.seconds, 2),
     fmt(work(jilinBatch(1)) * Double(quick ? 10_000 : 100_000) / large.seconds / 1e6), "peak \(fmt(large.peakMiB, 0)) MiB")
 
+// National scale: the generated national scenario (capsim generate --preset national --seed 1).
+let generated = try! ScenarioGenerator.generate(quick ? .province(seed: 1) : .national(seed: 1))
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(getpid())")
+try! AtomicOutput.write(generated.files.map { ($0.name, $0.contents) }, to: folder.path)
+let nationalScenario = try! Scenario.load(path: folder.appendingPathComponent("scenario.yaml").path)
+let label = quick ? "Province (generated)" : "National (generated)"
+let nationalVariants = 4
+var nat = nationalScenario.batch()
+nat.scenarioNames = (0..<nationalVariants).map { "n\($0)" }
+nat.policies = (0..<nationalVariants).map { i in
+    var p = nationalScenario.policy
+    p.sectors[.coal]?.priceIndex *= 0.85 + 0.1 * Double(i)
+    return p
+}
+let tNat1 = best(2) { sink += Engine.run(nat).valuesByYear[1][0, 0] }
+let tNat2 = best(2) { sink += Engine.run(nat, threads: 2).valuesByYear[1][0, 0] }
+var natCapacity = nat
+natCapacity.policies = natCapacity.policies.map { var p = $0; p.resettlement = nil; p.finance = nil; return p }
+let tNatCap1 = best(2) { sink += Engine.run(natCapacity).valuesByYear[1][0, 0] }
+let tNatCap2 = best(2) { sink += Engine.run(natCapacity, threads: 2).valuesByYear[1][0, 0] }
+let natWork = work(nat)
+let facilitiesText = "\(nat.facilities.count) facilities, \(nat.years.count - 1) years, \(nationalVariants) scenarios"
+row("\(label), \(facilitiesText): full model, 1 thread", fmt(tNat1, 3), fmt(natWork / tNat1 / 1e6), "")
+row("\(label), \(facilitiesText): full model, 2 threads", fmt(tNat2, 3), fmt(natWork / tNat2 / 1e6), "")
+row("\(label), \(facilitiesText): capacity model only, 1 thread", fmt(tNatCap1, 3), fmt(natWork / tNatCap1 / 1e6), "")
+row("\(label), \(facilitiesText): capacity model only, 2 threads", fmt(tNatCap2, 3), fmt(natWork / tNatCap2 / 1e6), "")
+
+// Memory bandwidth: triad, and the capacity year step's traffic against it.
+let triadElements = quick ? 1 << 23 : 1 << 25
+let triad1 = triadGBps(threads: 1, elements: triadElements)
+let triad2 = triadGBps(threads: 2, elements: triadElements)
+let bytesPerFSY = 6 + 59 / Double(nationalVariants)
+let traffic1 = natWork / tNatCap1 * bytesPerFSY / 1e9
+let traffic2 = natWork / tNatCap2 * bytesPerFSY / 1e9
+var bandwidth: [String] = ["| Bandwidth | GB/s | Fraction of triad |", "|---|---|---|"]
+bandwidth.append("| Triad a = b + 3c, 1 thread | \(fmt(triad1)) | 1.00 |")
+bandwidth.append("| Triad a = b + 3c, 2 threads | \(fmt(triad2)) | 1.00 |")
+bandwidth.append("| \(label) capacity year step, 1 thread (\(fmt(bytesPerFSY, 1)) bytes per facility-scenario-year) | \(fmt(traffic1, 3)) | \(fmt(traffic1 / triad1, 4)) |")
+bandwidth.append("| \(label) capacity year step, 2 threads | \(fmt(traffic2, 3)) | \(fmt(traffic2 / triad2, 4)) |")
+
 print(sink > 0 ? "" : " ")
 let table = (["| Run | Wall time (s) | Facility-scenario-years per second (millions) | Ratio to the scalar reference |",
               "|---|---|---|---|"] + rows).joined(separator: "\n")
 let header = "Measured \(ISO8601DateFormatter().string(from: Date())) on \(machine()); release build; OpenBLAS \(BLASThreads.count) thread per worker."
-let report = header + "\n\n" + table + "\n"
+let report = header + "\n\n" + table + "\n\n" + bandwidth.joined(separator: "\n") + "\n"
 print(report)
 if let path = updatePath {
     let text = try String(contentsOfFile: path, encoding: .utf8)
