@@ -269,14 +269,7 @@ extension Scenario {
         }
         let kind = map["kind"].flatMap { reader.enumeration($0, path + ".kind", DebtInstrumentKind.self) }
 
-        let from = map["from"].flatMap { reader.integer($0, path + ".from", range: programmeYears) }
-        let to = map["to"].flatMap { reader.integer($0, path + ".to", range: programmeYears) }
-        if map["from"] == nil { defaulted.insert(path + ".from") }
-        if map["to"] == nil { defaulted.insert(path + ".to") }
-        let lower = from ?? programmeYears.lowerBound, upper = to ?? programmeYears.upperBound
-        if lower > upper {
-            reader.report(map["to"] ?? map["from"], path + ".to", "must not be before 'from' (\(lower))")
-        }
+        let years = activeYears(map, path, reader: &reader)
 
         var filter = resolveFilter(map, path, known: known, reader: &reader)
         if let n = map["zombiesOnly"] {
@@ -318,8 +311,8 @@ extension Scenario {
         } else if kind == .assetStripping {
             defaulted.insert(path + ".debtFollowsShare")
         }
-        guard reader.issues.count == before, let id, let kind else { return nil }
-        return DebtInstrument(id: id, kind: kind, years: lower...upper, filter: filter, creditors: creditors,
+        guard reader.issues.count == before, let id, let kind, let years else { return nil }
+        return DebtInstrument(id: id, kind: kind, years: years, filter: filter, creditors: creditors,
                               share: share, debtFollowsShare: debtFollows)
     }
 

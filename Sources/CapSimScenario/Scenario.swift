@@ -167,6 +167,21 @@ extension Scenario {
 
     var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }
 
+    /// The years between the optional `from` and `to` keys (defaults: the programme's first and
+    /// last year, recorded in `defaulted`); nil, with an issue, when `to` is before `from`.
+    mutating func activeYears(_ map: [String: Node], _ path: String, reader: inout YAMLReader) -> ClosedRange<Int>? {
+        let from = map["from"].flatMap { reader.integer($0, path + ".from", range: programmeYears) }
+        let to = map["to"].flatMap { reader.integer($0, path + ".to", range: programmeYears) }
+        if map["from"] == nil { defaulted.insert(path + ".from") }
+        if map["to"] == nil { defaulted.insert(path + ".to") }
+        let lower = from ?? programmeYears.lowerBound, upper = to ?? programmeYears.upperBound
+        guard lower <= upper else {
+            reader.report(map["to"] ?? map["from"], path + ".to", "must not be before 'from' (\(lower))")
+            return nil
+        }
+        return lower...upper
+    }
+
     /// Where a CSV data row is: its table, physical line and 1-based row number.
     struct RowLocation {
         var file: String
@@ -341,16 +356,7 @@ extension Scenario {
             for key in ["facilities", "year"] where map[key] != nil {
                 reader.report(map[key], "\(path).\(key)", "only named rules take '\(key)'")
             }
-            let from = map["from"].flatMap { reader.integer($0, path + ".from", range: programmeYears) }
-            let to = map["to"].flatMap { reader.integer($0, path + ".to", range: programmeYears) }
-            if map["from"] == nil { defaulted.insert(path + ".from") }
-            if map["to"] == nil { defaulted.insert(path + ".to") }
-            let lower = from ?? programmeYears.lowerBound, upper = to ?? programmeYears.upperBound
-            if lower > upper {
-                reader.report(map["to"], path + ".to", "must not be before 'from' (\(lower))")
-            } else {
-                years = lower...upper
-            }
+            if let active = activeYears(map, path, reader: &reader) { years = active }
             if let check = thresholdCheck {
                 switch (map["threshold"], map["thresholdByYear"]) {
                 case let (t?, nil):

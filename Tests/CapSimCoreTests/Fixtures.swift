@@ -85,19 +85,6 @@ func total(_ sector: Sector) -> AggregationGroup { AggregationGroup(sector: sect
 
 // MARK: - Seeded randomness
 
-/// A small repeatable generator (SplitMix64) so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension SplitMix64 {
     /// A decimal with one fractional digit in `range`, as tables write them.
     mutating func tenths(_ range: ClosedRange<Double>) -> Double {
