@@ -138,6 +138,14 @@ extension Generation {
         }
 
         // Rules: the 2016 size thresholds from the first programme year.
+        func sizeRule(_ id: String, _ sector: Sector, _ criterion: String, _ threshold: Double, _ unit: String,
+                      _ comment: String) {
+            y.line(2, "- id: \(id)", comment)
+            y.line(4, "sector: \(sector.rawValue)")
+            y.line(4, "criterion: \(criterion)")
+            y.line(4, "threshold: \(number(threshold))", unit)
+            y.line(4, "from: \(y1)", "year; first programme year")
+        }
         y.blank()
         y.line(0, "rules:")
         if has.contains(.coal) {
@@ -145,32 +153,20 @@ extension Generation {
             y.line(4, "sector: coal")
             y.line(4, "criterion: safety_flag")
             y.line(4, "from: \(y1)", "year; first programme year")
-            y.line(2, "- id: coal-under-30", "mines below 30 10kt/yr close (2016 national policy)")
-            y.line(4, "sector: coal")
-            y.line(4, "criterion: size_below")
-            y.line(4, "threshold: \(number(Self.sizeRules.coal))", "10kt/yr")
-            y.line(4, "from: \(y1)", "year; first programme year")
+            sizeRule("coal-under-30", .coal, "size_below", Self.sizeRules.coal, "10kt/yr",
+                     "mines below 30 10kt/yr close (2016 national policy)")
         }
         if has.contains(.iron) {
-            y.line(2, "- id: iron-bf-400", "blast furnaces of 400 m3 and below close (2016 national policy)")
-            y.line(4, "sector: iron")
-            y.line(4, "criterion: size_at_or_below")
-            y.line(4, "threshold: \(number(Self.sizeRules.iron))", "m3")
-            y.line(4, "from: \(y1)", "year; first programme year")
+            sizeRule("iron-bf-400", .iron, "size_at_or_below", Self.sizeRules.iron, "m3",
+                     "blast furnaces of 400 m3 and below close (2016 national policy)")
         }
         if has.contains(.steel) {
-            y.line(2, "- id: steel-furnace-30", "converters and electric furnaces of 30 t and below close (2016 national policy)")
-            y.line(4, "sector: steel")
-            y.line(4, "criterion: size_at_or_below")
-            y.line(4, "threshold: \(number(Self.sizeRules.steel))", "t")
-            y.line(4, "from: \(y1)", "year; first programme year")
+            sizeRule("steel-furnace-30", .steel, "size_at_or_below", Self.sizeRules.steel, "t",
+                     "converters and electric furnaces of 30 t and below close (2016 national policy)")
         }
         if has.contains(.clinker) {
-            y.line(2, "- id: clinker-2500", "clinker lines of 2,500 t/day and below close")
-            y.line(4, "sector: clinker")
-            y.line(4, "criterion: size_at_or_below")
-            y.line(4, "threshold: \(number(Self.sizeRules.clinker))", "t/day")
-            y.line(4, "from: \(y1)", "year; first programme year")
+            sizeRule("clinker-2500", .clinker, "size_at_or_below", Self.sizeRules.clinker, "t/day",
+                     "clinker lines of 2,500 t/day and below close")
         }
 
         // Targets: a share of each sector's base capacity per year.
