@@ -48,7 +48,9 @@ func triadGBps(threads: Int, elements: Int) -> Double {
     let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: elements)
     let c = UnsafeMutableBufferPointer<Double>.allocate(capacity: elements)
     defer { a.deallocate(); b.deallocate(); c.deallocate() }
-    _ = a.initialize(repeating: 0); _ = b.initialize(repeating: 1); _ = c.initialize(repeating: 2)
+    a.initialize(repeating: 0)
+    b.initialize(repeating: 1)
+    c.initialize(repeating: 2)
     nonisolated(unsafe) let (pa, pb, pc) = (a, b, c)
     let time = best(5) {
         DispatchQueue.concurrentPerform(iterations: threads) { t in
