@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CapSimScenario", targets: ["CapSimScenario"]),
         .library(name: "CapSimIO", targets: ["CapSimIO"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "CapSimSweep", targets: ["CapSimSweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,12 @@ let package = Package(
             dependencies: ["CapSimCore", .product(name: "Yams", package: "Yams")]),
         // Projection tables and closure logs, written atomically.
         .target(name: "CapSimIO", dependencies: ["CapSimCore", "CapSimScenario"]),
+        // Sweep designs, distributions, correlation and sensitivity estimators: pure numerics, no I/O.
+        .target(
+            name: "CapSimSweep",
+            dependencies: [
+                "CapSimCore", "LinearAlgebra", .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
@@ -54,6 +61,12 @@ let package = Package(
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario"]),
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI"]),
+        .testTarget(
+            name: "CapSimSweepTests",
+            dependencies: [
+                "CapSimSweep", "CapSimCore", "LinearAlgebra",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

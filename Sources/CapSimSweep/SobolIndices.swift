@@ -1,0 +1,106 @@
+import CapSimCore
+
+/// First-order and total Sobol' indices from the outputs of a `Saltelli` design, with bootstrap
+/// percentile confidence intervals.
+///
+/// With `f_A`, `f_B`, `f_ABi` the outputs on the `N` rows of `A`, `B`, `AB_i` and `V` the
+/// variance (divisor `2N − 1`) of all `2N` outputs on `A` and `B`:
+/// - first order (Saltelli et al. 2010, table 2 (b)): `S_i = (1/N) Σ_j f_B(j) (f_ABi(j) − f_A(j)) / V`;
+/// - total (Jansen 1999): `ST_i = (1/(2N)) Σ_j (f_A(j) − f_ABi(j))² / V`.
+///
+/// Bootstrap: replicate `b` draws `N` base rows with replacement (from
+/// `SplitMix64.stream(seed:index: b)`, each row keeping its `A`, `B` and `AB_i` outputs together),
+/// recomputes `V`, `S_i` and `ST_i`, and the interval at confidence `c` runs between the empirical
+/// `(1 − c)/2` and `(1 + c)/2` quantiles of the replicates (linear interpolation between order
+/// statistics, the "type 7" definition).
+public struct SobolIndices: Equatable, Sendable {
+    /// `S_i` per input.
+    public let first: [Double]
+    /// `ST_i` per input.
+    public let total: [Double]
+    /// Bootstrap interval of `S_i` per input.
+    public let firstInterval: [ClosedRange<Double>]
+    /// Bootstrap interval of `ST_i` per input.
+    public let totalInterval: [ClosedRange<Double>]
+    /// The confidence level of the intervals.
+    public let confidence: Double
+
+    /// Indices from `outputs[k] = f(design.point(k))`, with `resamples` bootstrap replicates.
+    public init(design: Saltelli, outputs: [Double], resamples: Int = 1000, confidence: Double = 0.95,
+                seed: UInt64) {
+        precondition(outputs.count == design.count,
+                     "SobolIndices: \(outputs.count) outputs for \(design.count) points")
+        precondition(design.baseCount >= 2, "SobolIndices: needs at least 2 base rows")
+        precondition(resamples >= 1 && confidence > 0 && confidence < 1, "SobolIndices: bad bootstrap settings")
+        let d = design.dimension
+        let n = design.baseCount
+        let rows = Array(0..<n)
+        let estimate = SobolIndices.estimate(outputs: outputs, dimension: d, rows: rows)
+        first = estimate.first
+        total = estimate.total
+        self.confidence = confidence
+
+        var firstSamples = [[Double]](repeating: [], count: d)
+        var totalSamples = [[Double]](repeating: [], count: d)
+        var resampled = [Int](repeating: 0, count: n)
+        for b in 0..<resamples {
+            var rng = SplitMix64.stream(seed: seed, index: UInt64(b))
+            for j in 0..<n { resampled[j] = Int(rng.next(upperBound: UInt64(n))) }
+            let e = SobolIndices.estimate(outputs: outputs, dimension: d, rows: resampled)
+            for i in 0..<d {
+                firstSamples[i].append(e.first[i])
+                totalSamples[i].append(e.total[i])
+            }
+        }
+        let lo = (1 - confidence) / 2
+        let hi = (1 + confidence) / 2
+        firstInterval = firstSamples.map { s in
+            let sorted = s.sorted()
+            return SobolIndices.quantile(sorted, lo)...SobolIndices.quantile(sorted, hi)
+        }
+        totalInterval = totalSamples.map { s in
+            let sorted = s.sorted()
+            return SobolIndices.quantile(sorted, lo)...SobolIndices.quantile(sorted, hi)
+        }
+    }
+
+    /// The point estimates over base rows `rows` (repeats allowed), in the given order.
+    static func estimate(outputs: [Double], dimension d: Int, rows: [Int]) -> (first: [Double], total: [Double]) {
+        let stride = d + 2
+        let n = Double(rows.count)
+        var sum = 0.0
+        for j in rows { sum += outputs[j * stride] + outputs[j * stride + d + 1] }
+        let mean = sum / (2 * n)
+        var squares = 0.0
+        for j in rows {
+            let a = outputs[j * stride] - mean
+            let b = outputs[j * stride + d + 1] - mean
+            squares += a * a + b * b
+        }
+        let variance = squares / (2 * n - 1)
+        var first = [Double](repeating: 0, count: d)
+        var total = [Double](repeating: 0, count: d)
+        for i in 0..<d {
+            var s = 0.0
+            var t = 0.0
+            for j in rows {
+                let fA = outputs[j * stride]
+                let fB = outputs[j * stride + d + 1]
+                let fAB = outputs[j * stride + 1 + i]
+                s += fB * (fAB - fA)
+                t += (fA - fAB) * (fA - fAB)
+            }
+            first[i] = s / n / variance
+            total[i] = t / (2 * n) / variance
+        }
+        return (first, total)
+    }
+
+    /// The type-7 empirical quantile of ascending `sorted` at probability `p`.
+    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
+        let h = Double(sorted.count - 1) * p
+        let k = Int(h)
+        if k + 1 >= sorted.count { return sorted[sorted.count - 1] }
+        return sorted[k] + (h - Double(k)) * (sorted[k + 1] - sorted[k])
+    }
+}
