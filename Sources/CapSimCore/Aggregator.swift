@@ -45,7 +45,7 @@ struct Aggregator {
         let metricCount = Metric.allCases.count
         let width = metricCount * policies.count
         var x = kernel == .blas ? Matrix(rowCount: facilityCount, columnCount: width) : Matrix(rowCount: 0, columnCount: 0)
-        var out = Matrix(rowCount: groupCount, columnCount: kernel == .blas ? width : width)
+        var out = Matrix(rowCount: groupCount, columnCount: width)
         var v = [Double](repeating: 0, count: metricCount)
         x.withUnsafeMutableBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in

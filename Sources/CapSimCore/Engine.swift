@@ -66,11 +66,7 @@ public enum Engine {
                     }
                     displaced.append(workers)
                     cut.append(capacity)
-                    targets.append(Sector.allCases.map { sector in
-                        let goals = batch.policies[s].targets.filter { $0.sector == sector }
-                            .compactMap { $0.capacityClosedByYear[year] }
-                        return goals.max()
-                    })
+                    targets.append(Sector.allCases.map { batch.policies[s].targetCapacity($0, in: year) })
                 }
                 workforce!.step(yearIndex: yearIndex, year: year, displaced: displaced, capacityCut: cut,
                                 targets: targets, operatingWorkersLastYear: operatingWorkers)
@@ -81,6 +77,11 @@ public enum Engine {
                     finance!.step(yearIndex: yearIndex, year: year, scenario: s, policy: batch.policies[s],
                                   facilities: batch.facilities, operating: { state.status[$0, s] == .operating },
                                   closed: closed)
+                    // A bankrupt enterprise builds nothing: its planned units are cancelled now;
+                    // its operating units close at the start of next year.
+                    for exit in finance!.exits[s] where state.status[exit.facility, s] == .planned {
+                        state.status[exit.facility, s] = .closed
+                    }
                     state.pendingExits[s] = finance!.exits[s]
                     finance!.exits[s] = []
                 }
@@ -89,10 +90,7 @@ public enum Engine {
         }
         var blocked: [BlockedOpening] = []
         for s in 0..<batch.policies.count {
-            // Units of an enterprise that went bankrupt in the end year are cancelled, not blocked.
-            let cancelled = Set(state.pendingExits[s].map(\.facility))
-            for f in 0..<columns.count
-            where state.status[f, s] == .planned && columns.startYear[f] <= batch.endYear && !cancelled.contains(f) {
+            for f in 0..<columns.count where state.status[f, s] == .planned && columns.startYear[f] <= batch.endYear {
                 let ratio = batch.policies[s].sector(columns.sector[f]).replacementRatio
                 blocked.append(BlockedOpening(
                     scenario: s, facility: f, ratio: ratio, creditNeeded10kt: ratio * columns.capacity[f],

@@ -24,6 +24,11 @@ public struct Policy: Sendable, Equatable {
         self.finance = finance
     }
 
+    /// The sector's closure target in `year` (the largest if several targets name the sector), if any.
+    public func targetCapacity(_ sector: Sector, in year: Int) -> Double? {
+        targets.filter { $0.sector == sector }.compactMap { $0.capacityClosedByYear[year] }.max()
+    }
+
     /// Parameters of `sector`, defaults where none were given.
     public func sector(_ sector: Sector) -> SectorPolicy { sectors[sector] ?? .defaults }
 }

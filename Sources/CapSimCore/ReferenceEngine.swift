@@ -78,9 +78,8 @@ public enum ReferenceEngine {
                                              capacity10ktPerYear: f.capacity10ktPerYear, cause: cause))
             }
             // Units of enterprises that went bankrupt last year.
-            for exit in exits {
-                if status[exit.facility] == .operating { close(exit.facility, .enterpriseExit(enterprise: exit.enterprise)) }
-                else if status[exit.facility] == .planned { status[exit.facility] = .closed }
+            for exit in exits where status[exit.facility] == .operating {
+                close(exit.facility, .enterpriseExit(enterprise: exit.enterprise))
             }
             exits = []
             // Reserve exhaustion.
@@ -171,9 +170,7 @@ public enum ReferenceEngine {
                     displaced[facilities[i].sector.index] += Double(facilities[i].workers)
                     cut[facilities[i].sector.index] += facilities[i].capacity10ktPerYear
                 }
-                let goals = Sector.allCases.map { s in
-                    policy.targets.filter { $0.sector == s }.compactMap { $0.capacityClosedByYear[year] }.max()
-                }
+                let goals = Sector.allCases.map { policy.targetCapacity($0, in: year) }
                 workers!.step(yearIndex: yearIndex, year: year, displaced: [displaced], capacityCut: [cut],
                               targets: [goals], operatingWorkersLastYear: [operatingWorkers])
             }
@@ -182,13 +179,12 @@ public enum ReferenceEngine {
                             operating: { status[$0] == .operating }, closed: closed)
                 exits = books!.exits[0]
                 books!.exits[0] = []
+                for exit in exits where status[exit.facility] == .planned { status[exit.facility] = .closed }
             }
             record(year: year, closed: Set(closed), opened: opened)
         }
         var blocked: [BlockedOpening] = []
-        let cancelled = Set(exits.map(\.facility))
-        for (i, f) in facilities.enumerated()
-        where status[i] == .planned && f.startYear <= batch.endYear && !cancelled.contains(i) {
+        for (i, f) in facilities.enumerated() where status[i] == .planned && f.startYear <= batch.endYear {
             let ratio = policy.sector(f.sector).replacementRatio
             blocked.append(BlockedOpening(scenario: 0, facility: i, ratio: ratio, creditNeeded10kt: ratio * f.capacity10ktPerYear,
                                           creditAvailable10kt: credit[creditKey(f), default: 0]))

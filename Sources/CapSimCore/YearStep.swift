@@ -13,13 +13,8 @@ struct YearStep {
 
     func advance(_ state: inout BatchState) {
         var closedBySector = [Double](repeating: 0, count: Sector.allCases.count)
-        for exit in state.pendingExits[scenario] {
-            switch state.status[exit.facility, scenario] {
-            case .operating: close(exit.facility, .enterpriseExit(enterprise: exit.enterprise), &state, &closedBySector)
-            // A bankrupt enterprise builds nothing: its planned units are cancelled.
-            case .planned: state.status[exit.facility, scenario] = .closed
-            case .closed: break
-            }
+        for exit in state.pendingExits[scenario] where isOperating(exit.facility, state) {
+            close(exit.facility, .enterpriseExit(enterprise: exit.enterprise), &state, &closedBySector)
         }
         state.pendingExits[scenario] = []
         closeExhaustedMines(&state, &closedBySector)

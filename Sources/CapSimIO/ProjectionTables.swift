@@ -48,18 +48,18 @@ public enum ProjectionTables {
     static func appendFinance(_ finance: FinanceResult, scenario s: Int, name: String, yearIndex y: Int,
                               to csv: inout CSVText) {
         let year = String(finance.years[y])
-        for sector in Sector.allCases where finance.mainSector.contains(sector) {
-            let owners = OwnerType.allCases.filter { o in
-                finance.enterprises.indices.contains { finance.mainSector[$0] == sector && finance.enterprises[$0].owner == o }
-            }
-            for owner in [nil] + owners.map(Optional.some) {
+        let totals = finance.groupTotals(yearIndex: y, scenario: s)
+        for sector in Sector.allCases {
+            guard let bySector = totals[sector] else { continue }
+            for owner in [nil] + OwnerType.allCases.map(Optional.some) {
+                guard let sums = bySector[owner] else { continue }
                 let ownerText = owner?.rawValue ?? "all"
                 for metric in FinanceMetric.allCases {
-                    let value = finance.total(metric, sector: sector, owner: owner, yearIndex: y, scenario: s)
                     csv.append([name, year, sector.rawValue, "all", ownerText, metric.name, metric.unit,
-                                decimalText(value, digits: 2)])
+                                decimalText(sums[metric.index], digits: 2)])
                 }
-                let ratio = finance.debtToAssets(sector: sector, owner: owner, yearIndex: y, scenario: s)
+                let assets = sums[FinanceMetric.assets.index]
+                let ratio = assets > 0 ? sums[FinanceMetric.debt.index] / assets : 0
                 csv.append([name, year, sector.rawValue, "all", ownerText, "debt_to_assets", "ratio",
                             decimalText(ratio, digits: 6)])
             }

@@ -32,6 +32,8 @@ struct FinanceModel {
     var bookValue: [Double]
     var books: [Books]
     var result: FinanceResult
+    /// The acquirer of each merged enterprise, keyed by its (enterprise, scenario) index `at(e, s)`.
+    var mergedInto: [Int: Int] = [:]
     /// Units of enterprises that went bankrupt this year, per scenario: they close next year.
     var exits: [[(facility: Int, enterprise: String)]]
     /// Each scenario's levers as plain values (no arrays to retain in the hot loop).
@@ -343,6 +345,4 @@ struct FinanceModel {
         }
     }
 
-    /// The acquirer of each merged (enterprise, scenario).
-    var mergedInto: [Int: Int] = [:]
 }

@@ -48,6 +48,24 @@ public struct FinanceResult: Sendable {
         return sum
     }
 
+    /// Every metric summed per (main sector, owner type) and per main sector over both owner types
+    /// (owner nil), in one pass over the enterprises; each sum runs in enterprise order, as `total`.
+    public func groupTotals(yearIndex y: Int, scenario s: Int) -> [Sector: [OwnerType?: [Double]]] {
+        var out: [Sector: [OwnerType?: [Double]]] = [:]
+        let zero = [Double](repeating: 0, count: FinanceMetric.allCases.count)
+        for e in enterprises.indices {
+            let sector = mainSector[e]
+            for owner in [nil, enterprises[e].owner] as [OwnerType?] {
+                var sums = out[sector, default: [:]][owner] ?? zero
+                for metric in FinanceMetric.allCases {
+                    sums[metric.index] += value(metric, yearIndex: y, enterprise: e, scenario: s)
+                }
+                out[sector, default: [:]][owner] = sums
+            }
+        }
+        return out
+    }
+
     /// Debt over assets of a group at the end of the year; 0 when it has no assets.
     public func debtToAssets(sector: Sector?, owner: OwnerType?, yearIndex y: Int, scenario s: Int) -> Double {
         let assets = total(.assets, sector: sector, owner: owner, yearIndex: y, scenario: s)
