@@ -2,12 +2,26 @@ import CapSimCore
 
 extension Scenario {
     /// The scenario as resolved, for `capsim validate`: every value that applies, with the ones
-    /// that came from defaults marked `(default)`.
+    /// that came from defaults marked `(default)`; for a variant, the files it extends and every
+    /// value it set, with the file and line that set it.
     public var resolvedDescription: String {
         var out: [String] = []
-        func mark(_ path: String) -> String { defaulted.contains(path) ? " (default)" : "" }
+        let setBy = Dictionary(overrides.map { ($0.path, $0) }, uniquingKeysWith: { _, b in b })
+        func mark(_ path: String) -> String {
+            if defaulted.contains(path) { return " (default)" }
+            if let o = setBy[path] { return " (from \(o.file):\(o.line.map(String.init) ?? "?"))" }
+            return ""
+        }
         out.append("scenario: \(name)")
         out.append("file: \(file)")
+        if chain.count > 1 {
+            out.append("extends: " + chain.dropLast().reversed().joined(separator: " → ")
+                       + " (every value not listed below comes from \(chain[0]))")
+            out.append("values set by variants:")
+            for o in overrides {
+                out.append("  \(o.path) = \(o.value)   from \(o.file):\(o.line.map(String.init) ?? "?")")
+            }
+        }
         out.append("title: \(title)\(mark("title"))")
         out.append("years: \(baseYear) (base, before the programme) to \(endYear)")
         out.append("facilityTables:")
@@ -49,7 +63,7 @@ extension Scenario {
                 let pairs = r.thresholdByYear.sorted { $0.key < $1.key }
                 let values = Set(pairs.map(\.value))
                 if values.count == 1, let v = values.first, let a = pairs.first?.key, let b = pairs.last?.key {
-                    line += ", threshold \(decimalText(v)) in \(a)-\(b)"
+                    line += ", threshold \(decimalText(v))\(mark(path + ".threshold")) in \(a)-\(b)"
                 } else {
                     line += ", thresholds " + pairs.map { "\($0.key): \(decimalText($0.value))" }.joined(separator: ", ")
                 }

@@ -50,8 +50,10 @@ extension Scenario {
     ///   - facilityRows: where each facility's row is, in `facilities` order.
     ///   - facilitiesComplete: whether the facility tables loaded without a problem; when not, a
     ///     rejected facility row could be an enterprise's only one, so "owns no facility" is not checked.
+    ///   - base: a scenario whose enterprise tables are taken instead of reading them again.
     mutating func resolveFinance(tables: Node?, finance: Node?, in root: Node, facilityRows: [RowLocation],
-                                 facilitiesComplete: Bool, reader: inout YAMLReader) -> FinancePolicy? {
+                                 facilitiesComplete: Bool, reusing base: Scenario? = nil,
+                                 reader: inout YAMLReader) -> FinancePolicy? {
         guard tables != nil || finance != nil else { return nil }
         let before = reader.issues.count
         if tables == nil {
@@ -62,10 +64,17 @@ extension Scenario {
             reader.report(reader.keyNode(root, "enterpriseTables"), "finance",
                           "required when enterpriseTables is given: give both sections or neither")
         }
-        let known = tables.flatMap {
-            loadEnterpriseTables($0, facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
-                                 reader: &reader)
+        if let base, tables != nil {
+            enterpriseTables = base.enterpriseTables
+            enterprises = base.enterprises
+            enterpriseIDs = base.enterpriseIDs
+        } else {
+            enterpriseIDs = tables.flatMap {
+                loadEnterpriseTables($0, facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
+                                     reader: &reader)
+            }
         }
+        let known = enterpriseIDs
         let policy = finance.flatMap { resolveFinanceSection($0, known: known, reader: &reader) }
         guard reader.issues.count == before else { return nil }
         return policy

@@ -29,6 +29,15 @@ public struct Scenario: Sendable {
     public var policy: Policy
     /// YAML paths of the values that came from defaults (`sectors.coal.priceIndex`, `rules[0].to`).
     public var defaulted: Set<String>
+    /// The files read, from the base (no `extends`) to `file`; one file for a scenario that extends none.
+    public var chain: [String] = []
+    /// The values a variant replaced, with the file and line that set each (empty without `extends`).
+    public var overrides: [ScenarioOverride] = []
+    /// Where each facility's row is, in `facilities` order.
+    var facilityRows: [RowLocation] = []
+    /// Every enterprise id the enterprise tables list, for the finance section's references; nil
+    /// when a table could not be read whole.
+    var enterpriseIDs: Set<String>?
 
     /// The scenario as a batch of one.
     public func batch() -> ScenarioBatch {
@@ -45,62 +54,34 @@ extension Scenario {
                            "owner", "region", "facilities", "year"]
     static let targetKeys = ["id", "sector", "capacityClosedByYear", "priority", "owner", "region"]
 
-    /// Reads a scenario YAML file and its facility tables, and resolves it.
+    /// Reads a scenario YAML file (following `extends:`) and its facility tables, and resolves it.
     ///
     /// - Throws: `ScenarioError` listing every problem found, each with file, line or row, and field.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        var reader = YAMLReader(file: path)
-        guard let text = readText(path, issues: &reader.issues) else { throw ScenarioError(issues: reader.issues) }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(issues: [ScenarioIssue(file: path, message: "the file is empty")])
-            }
-            root = node
-        } catch let error as ScenarioError {
-            throw error
-        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            throw ScenarioError(issues: [ScenarioIssue(
-                file: path, line: context.mark.line, field: duplicates.joined(separator: ", "),
-                message: "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")])
-        } catch let error as YamlError {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, line: yamlErrorLine(error),
-                                                       message: "not valid YAML: \(error)")])
-        } catch {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "not valid YAML: \(error)")])
-        }
-        var scenario = Scenario(file: path, name: "", title: "", baseYear: 0, endYear: 0,
+        try load(ScenarioDocument.load(path: path))
+    }
+
+    /// Resolves a document read with `ScenarioDocument.load` (or edited by path), reading its tables.
+    ///
+    /// - Parameter base: a scenario resolved from the same files, whose facility and enterprise
+    ///   tables are taken as they are instead of being read again; for sweeps, whose experiments
+    ///   change policy values only (the tables' keys must not be among the changes).
+    /// - Throws: `ScenarioError` listing every problem found, each with file, line or row, and field.
+    public static func load(_ document: ScenarioDocument, reusingTablesOf base: Scenario? = nil)
+        throws(ScenarioError) -> Scenario
+    {
+        var reader = YAMLReader(file: document.chain[0], origin: document.origin(of:))
+        var scenario = Scenario(file: document.file, name: "", title: "", baseYear: 0, endYear: 0,
                                 facilityTables: [], facilities: [], policy: Policy(), defaulted: [])
-        scenario.resolve(root, reader: &reader)
+        scenario.chain = document.chain
+        scenario.overrides = document.overrides
+        scenario.resolve(document.root, reusing: base, reader: &reader)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
         return scenario
     }
 
-    private static func readText(_ path: String, issues: inout [ScenarioIssue]) -> String? {
-        guard FileManager.default.fileExists(atPath: path) else {
-            issues.append(ScenarioIssue(file: path, message: "file not found"))
-            return nil
-        }
-        guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8)
-        else {
-            issues.append(ScenarioIssue(file: path, message: "cannot be read as UTF-8 text"))
-            return nil
-        }
-        return text
-    }
-
-    private static func yamlErrorLine(_ error: YamlError) -> Int? {
-        switch error {
-        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
-            return mark.line
-        default:
-            return nil
-        }
-    }
-
     /// Fills every field from the YAML tree, recording issues and the defaults applied.
-    private mutating func resolve(_ root: Node, reader: inout YAMLReader) {
+    private mutating func resolve(_ root: Node, reusing base: Scenario?, reader: inout YAMLReader) {
         guard let top = reader.mapping(root, "", allowed: Self.topKeys,
                                        required: ["name", "baseYear", "endYear", "facilityTables"])
         else { return }
@@ -124,7 +105,15 @@ extension Scenario {
         guard baseYear > 0, endYear > 0 else { return }
 
         let beforeTables = reader.issues.count
-        let facilityRows = loadTables(top["facilityTables"], reader: &reader)
+        let facilityRows: [RowLocation]
+        if let base {
+            facilityTables = base.facilityTables
+            facilities = base.facilities
+            facilityRows = base.facilityRows
+        } else {
+            facilityRows = loadTables(top["facilityTables"], reader: &reader)
+        }
+        self.facilityRows = facilityRows
         let facilitiesComplete = top["facilityTables"] != nil && reader.issues.count == beforeTables
         let regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }
         let ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -160,7 +149,7 @@ extension Scenario {
                                                in: root, reader: &reader)
         let finance = resolveFinance(tables: top["enterpriseTables"], finance: top["finance"], in: root,
                                      facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
-                                     reader: &reader)
+                                     reusing: base, reader: &reader)
         policy = Policy(rules: rules, targets: targets, sectors: sectors, resettlement: resettlement,
                         finance: finance)
     }
@@ -198,12 +187,13 @@ extension Scenario {
     {
         guard let list = reader.sequence(node, key) else { return ([], []) }
         if list.isEmpty { reader.report(node, key, "list at least one \(noun) table") }
-        let folder = (file as NSString).deletingLastPathComponent
+        // Relative to the file that listed the tables, which may be a base this one extends.
+        let folder = (reader.origin(key) as NSString).deletingLastPathComponent
         var paths: [String] = []
         var texts: [(path: String, text: String)] = []
         for (i, entry) in list.enumerated() {
             guard let relative = reader.string(entry, "\(key)[\(i)]") else { continue }
-            let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
+            let path = ScenarioDocument.join(folder, relative)
             paths.append(path)
             guard FileManager.default.fileExists(atPath: path) else {
                 reader.report(entry, "\(key)[\(i)]", "\(noun) table '\(path)' not found")

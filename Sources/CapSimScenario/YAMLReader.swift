@@ -5,12 +5,17 @@ import Yams
 struct YAMLReader {
     let file: String
     var issues: [ScenarioIssue] = []
+    /// The file the value at a path came from (a variant may set values in a scenario it extends).
+    let origin: (String) -> String
 
-    init(file: String) { self.file = file }
+    init(file: String, origin: ((String) -> String)? = nil) {
+        self.file = file
+        self.origin = origin ?? { _ in file }
+    }
 
-    /// Records an issue at `node`'s line for the value at `path`.
+    /// Records an issue at `node`'s line for the value at `path`, in the file that value came from.
     mutating func report(_ node: Node?, _ path: String, _ message: String) {
-        issues.append(ScenarioIssue(file: file, line: node?.mark?.line, field: path.isEmpty ? nil : path,
+        issues.append(ScenarioIssue(file: origin(path), line: node?.mark?.line, field: path.isEmpty ? nil : path,
                                     message: message))
     }
 

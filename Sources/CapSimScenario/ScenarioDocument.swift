@@ -1,0 +1,347 @@
+import Foundation
+import Yams
+
+/// A scenario file as written, before it is resolved: its YAML tree with every `extends:` followed
+/// and every `set:` override applied, and for each overridden value the file it came from.
+///
+/// A variant file names its base with `extends: PATH` (relative to the variant's folder); any
+/// other top-level key replaces the base's key of that name, and `set:` maps paths
+/// (`rules[coal-under-30].threshold`) to new values, so a variant can be a few lines.
+public struct ScenarioDocument: @unchecked Sendable {
+    // Yams nodes hold a weak anchor reference, so they are not Sendable; a document is never
+    // mutated after it is shared, and `setting` returns a copy.
+
+    /// The file that was named (the last variant in the chain).
+    public var file: String
+    /// The chain of files, from the base (no `extends`) to `file`.
+    public var chain: [String]
+    /// The merged YAML tree.
+    var root: Node
+    /// Canonical path (`rules[3].threshold`) → (file, line) of each value that a variant set,
+    /// in the order the overrides were applied. Everything else comes from `chain[0]`.
+    public private(set) var overrides: [ScenarioOverride] = []
+    private var origins: [String: String] = [:]
+
+    /// The file a value came from: the file of the override that set it or one of its parents,
+    /// else the base file.
+    public func origin(of canonicalPath: String) -> String {
+        var p = Substring(canonicalPath)
+        while true {
+            if let f = origins[String(p)] { return f }
+            guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { return chain[0] }
+            p = p[..<cut]
+        }
+    }
+
+    /// Reads `path` and every file it extends.
+    ///
+    /// - Throws: `ScenarioError` for a missing or malformed file, an `extends` cycle, or a `set`
+    ///   path that does not exist in the base or gives a value of the wrong kind.
+    public static func load(path: String) throws(ScenarioError) -> ScenarioDocument {
+        try load(path: path, visiting: [])
+    }
+
+    private static func load(path: String, visiting: [String]) throws(ScenarioError) -> ScenarioDocument {
+        let root = try parse(path)
+        guard var top = root.mapping, let extendsNode = top["extends"] else {
+            return ScenarioDocument(file: path, chain: [path], root: root)
+        }
+        guard let relative = extendsNode.scalar?.string, !relative.isEmpty else {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: extendsNode.mark?.line, field: "extends",
+                                                       message: "expected the path of the scenario file this one extends")])
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let basePath = ScenarioDocument.join(folder, relative)
+        let seen = visiting + [path]
+        if seen.contains(where: { sameFile($0, basePath) }) {
+            throw ScenarioError(issues: [ScenarioIssue(
+                file: path, line: extendsNode.mark?.line, field: "extends",
+                message: "extends cycle: " + (seen + [basePath]).joined(separator: " → ") + "; a scenario cannot extend itself")])
+        }
+        var document = try load(path: basePath, visiting: seen)
+        document.file = path
+        document.chain.append(path)
+        var issues: [ScenarioIssue] = []
+        let setNode = top["set"]
+        top["extends"] = nil
+        top["set"] = nil
+        // Top-level keys replace the base's wholesale.
+        if var merged = document.root.mapping {
+            for (keyNode, value) in top {
+                guard let key = keyNode.scalar?.string else { continue }
+                merged[key] = value
+                document.record(ScenarioOverride(path: key, file: path, line: keyNode.mark?.line, value: value))
+            }
+            document.root = .mapping(merged)
+        }
+        if let setNode {
+            guard let entries = setNode.mapping else {
+                throw ScenarioError(issues: [ScenarioIssue(file: path, line: setNode.mark?.line, field: "set",
+                                                           message: "expected a mapping of path: value")])
+            }
+            for (keyNode, value) in entries {
+                let text = keyNode.scalar?.string ?? ""
+                let field = "set." + text
+                switch ScenarioPath.parse(text) {
+                case let .failure(error):
+                    issues.append(ScenarioIssue(file: path, line: keyNode.mark?.line, field: field, message: error.description))
+                case let .success(target):
+                    do {
+                        try document.set(target, to: value, file: path, line: keyNode.mark?.line)
+                    } catch {
+                        issues.append(ScenarioIssue(file: path, line: keyNode.mark?.line, field: field,
+                                                    message: error.message))
+                    }
+                }
+            }
+        }
+        if !issues.isEmpty { throw ScenarioError(issues: issues) }
+        return document
+    }
+
+    /// `relative` resolved against `folder`, with `.` and `name/..` steps removed, so messages
+    /// name `Scenarios/jilin-2016/scenario.yaml` rather than `.../variants/../scenario.yaml`.
+    static func join(_ folder: String, _ relative: String) -> String {
+        let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    private static func sameFile(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    private static func parse(_ path: String) throws(ScenarioError) -> Node {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "file not found")])
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "cannot be read as UTF-8 text")])
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioError(issues: [ScenarioIssue(file: path, message: "the file is empty")])
+            }
+            return node
+        } catch let error as ScenarioError {
+            throw error
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw ScenarioError(issues: [ScenarioIssue(
+                file: path, line: context.mark.line, field: duplicates.joined(separator: ", "),
+                message: "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")])
+        } catch let error as YamlError {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: yamlErrorLine(error),
+                                                       message: "not valid YAML: \(error)")])
+        } catch {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "not valid YAML: \(error)")])
+        }
+    }
+
+    private static func yamlErrorLine(_ error: YamlError) -> Int? {
+        switch error {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    private mutating func record(_ o: ScenarioOverride) {
+        // A later override of a parent replaces what earlier overrides set beneath it.
+        func beneath(_ key: String) -> Bool { key == o.path || key.hasPrefix(o.path + ".") || key.hasPrefix(o.path + "[") }
+        for key in origins.keys where beneath(key) { origins[key] = nil }
+        overrides.removeAll { beneath($0.path) }
+        origins[o.path] = o.file
+        overrides.append(o)
+    }
+
+    // MARK: - editing by path
+
+    /// Why a path cannot be applied to this document.
+    public struct PathError: Error, Sendable, CustomStringConvertible {
+        /// What is wrong, naming the part of the path that does not exist or does not fit.
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// The canonical form of `path` (list elements by position, as validation messages name
+    /// them), checking that every step exists; the last key of a mapping may be new.
+    public func canonical(_ path: ScenarioPath) throws(PathError) -> String {
+        var canonical = ""
+        _ = try Self.edit(root, path.segments[...], canonical: &canonical) { node throws(PathError) in node ?? .scalar(.init("")) }
+        return canonical
+    }
+
+    /// The number at `path`, if there is one.
+    public func number(at path: ScenarioPath) -> Double? {
+        var node: Node? = root
+        for segment in path.segments {
+            guard let current = node else { return nil }
+            switch segment {
+            case let .key(k): node = current.mapping?[k]
+            case let .index(i): node = current.sequence.flatMap { i >= 0 && i < $0.count ? $0[i] : nil }
+            case let .id(id): node = current.sequence?.first { $0.mapping?["id"]?.scalar?.string == id }
+            }
+        }
+        return node?.scalar.flatMap { Double($0.string) }
+    }
+
+    /// Replaces the value at `path` with `value`, recording `file` as its origin.
+    ///
+    /// - Throws: `PathError` when a step of the path does not exist, or `value` is of another kind
+    ///   (number, text, mapping, list) than the value it replaces.
+    public mutating func set(_ path: ScenarioPath, to value: Node, file: String, line: Int?) throws(PathError) {
+        var canonical = ""
+        root = try Self.edit(root, path.segments[...], canonical: &canonical) { old throws(PathError) in
+            if let old { try Self.checkKind(old, value) }
+            return value
+        }
+        record(ScenarioOverride(path: canonical, file: file, line: line, value: value))
+    }
+
+    /// A copy with `number` at `path`, or with every number under `path` multiplied by `factor`
+    /// when `scale` is true (a price path scaled by 0.8: prices 20 % lower in every year).
+    public func setting(_ path: ScenarioPath, to number: Double, scale: Bool = false, origin: String) throws(PathError)
+        -> ScenarioDocument
+    {
+        var copy = self
+        var canonical = ""
+        copy.root = try Self.edit(root, path.segments[...], canonical: &canonical) { old throws(PathError) in
+            if scale {
+                guard let old else { throw PathError(message: "nothing to scale: the value is not in the scenario") }
+                return try Self.scaled(old, by: number)
+            }
+            if let old { try Self.checkKind(old, .scalar(.init("0"))) }
+            return .scalar(.init(Self.numberText(number), .implicit, .plain, old?.mark))
+        }
+        copy.origins[canonical] = origin
+        return copy
+    }
+
+    /// Shortest text that reads back as exactly `x`.
+    static func numberText(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+    }
+
+    private static func scaled(_ node: Node, by factor: Double) throws(PathError) -> Node {
+        switch node {
+        case let .scalar(s):
+            guard let x = Double(s.string) else { throw PathError(message: "'\(s.string)' is not a number, so it cannot be scaled") }
+            return .scalar(.init(numberText(x * factor), .implicit, .plain, s.mark))
+        case var .mapping(m):
+            for (k, v) in m {
+                guard let key = k.scalar?.string, Double(v.scalar?.string ?? "") != nil || v.mapping != nil else { continue }
+                m[key] = try scaled(v, by: factor)
+            }
+            return .mapping(m)
+        case .sequence, .alias:
+            throw PathError(message: "only a number or a mapping of numbers (e.g. a year map) can be scaled")
+        }
+    }
+
+    private static func kind(_ node: Node) -> String {
+        switch node {
+        case let .scalar(s): return Double(s.string) != nil ? "a number" : "text"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    private static func checkKind(_ old: Node, _ new: Node) throws(PathError) {
+        let was = kind(old), now = kind(new)
+        // A number may replace text (an empty or symbolic value) only where the resolver accepts
+        // it; but a structure must replace a structure of the same shape.
+        guard was == now || (was == "text" && now == "a number") else {
+            throw PathError(message: "the scenario has \(was) here (\(describe(old))); got \(now)")
+        }
+    }
+
+    private static func describe(_ node: Node) -> String {
+        if let s = node.scalar?.string { return "'\(s)'" }
+        if let m = node.mapping { return "keys " + m.compactMap { $0.key.scalar?.string }.joined(separator: ", ") }
+        return "\(node.sequence?.count ?? 0) elements"
+    }
+
+    /// Rebuilds `node` with the value at `segments` replaced by `change(old)`, writing the
+    /// canonical path as it goes.
+    private static func edit(_ node: Node, _ segments: ArraySlice<Segment>, canonical: inout String,
+                             change: (Node?) throws(PathError) -> Node) throws(PathError) -> Node {
+        guard let segment = segments.first else { return try change(node) }
+        let rest = segments.dropFirst()
+        let here = canonical.isEmpty ? "the top of the file" : "'\(canonical)'"
+        switch segment {
+        case let .key(key):
+            guard var map = node.mapping else {
+                throw PathError(message: "\(here) is \(kind(node)), not a mapping, so it has no key '\(key)'")
+            }
+            canonical += canonical.isEmpty ? key : "." + key
+            if let child = map[key] {
+                map[key] = try edit(child, rest, canonical: &canonical, change: change)
+            } else if rest.isEmpty {
+                // A new key, located where its value is written, so messages about it have a line.
+                let value = try change(nil)
+                map[Node.scalar(.init(key, .implicit, .plain, value.mark))] = value
+            } else {
+                let keys = map.compactMap { $0.key.scalar?.string }
+                throw PathError(message: "\(here) has no key '\(key)'; its keys: \(keys.joined(separator: ", "))")
+            }
+            return .mapping(map)
+        case .index, .id:
+            guard var list = node.sequence else {
+                throw PathError(message: "\(here) is \(kind(node)), not a list")
+            }
+            let position: Int
+            switch segment {
+            case let .index(i):
+                guard i >= 0 && i < list.count else {
+                    throw PathError(message: "\(here) has \(list.count) elements (0-\(list.count - 1)); there is no [\(i)]")
+                }
+                position = i
+            case let .id(id):
+                guard let i = list.firstIndex(where: { $0.mapping?["id"]?.scalar?.string == id }) else {
+                    let ids = list.compactMap { $0.mapping?["id"]?.scalar?.string }
+                    throw PathError(message: "\(here) has no element with id '\(id)'"
+                                    + (ids.isEmpty ? "" : "; its ids: \(ids.joined(separator: ", "))"))
+                }
+                position = i
+            default:
+                preconditionFailure("handled above")
+            }
+            canonical += "[\(position)]"
+            list[position] = try edit(list[position], rest, canonical: &canonical, change: change)
+            return .sequence(list)
+        }
+    }
+
+    typealias Segment = ScenarioPath.Segment
+}
+
+/// One value a variant file set: where, and to what.
+public struct ScenarioOverride: Sendable, Equatable {
+    /// Canonical path of the value (`rules[3].threshold`).
+    public var path: String
+    /// The variant file that set it.
+    public var file: String
+    /// Its line in that file.
+    public var line: Int?
+    /// The value as written (a number or text; `{...}` or `[...]` for a mapping or a list).
+    public var value: String
+
+    init(path: String, file: String, line: Int?, value: Node) {
+        self.path = path
+        self.file = file
+        self.line = line
+        switch value {
+        case let .scalar(s): self.value = s.string
+        case let .mapping(m): self.value = "{" + m.compactMap { $0.key.scalar?.string }.joined(separator: ", ") + "}"
+        case let .sequence(q): self.value = "[\(q.count) elements]"
+        case .alias: self.value = "(alias)"
+        }
+    }
+}
