@@ -11,11 +11,14 @@ let package = Package(
         .library(name: "CapSimIO", targets: ["CapSimIO"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "CapSimSweep", targets: ["CapSimSweep"]),
+        .library(name: "CapSimStore", targets: ["CapSimStore"]),
+        .library(name: "CapSimRunner", targets: ["CapSimRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C system libraries: found with pkg-config, installed from Debian.
@@ -31,10 +34,10 @@ let package = Package(
         .target(
             name: "CapSimCore",
             dependencies: ["LinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]),
-        // What a planner writes: YAML + CSV decoded into a validated Scenario.
+        // What a planner writes: scenario and sweep YAML + CSV, decoded and validated.
         .target(
             name: "CapSimScenario",
-            dependencies: ["CapSimCore", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["CapSimCore", "CapSimSweep", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
         // Projection tables and closure logs, written atomically.
         .target(name: "CapSimIO", dependencies: ["CapSimCore", "CapSimScenario"]),
         // Sweep designs, distributions, correlation and sensitivity estimators: pure numerics, no I/O.
@@ -43,11 +46,17 @@ let package = Package(
             dependencies: [
                 "CapSimCore", "LinearAlgebra", .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        // The SQLite result store of sweeps (GRDB): experiments, outcomes, yearly series, summaries.
+        .target(name: "CapSimStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Sweeps: experiments from a sweep file, run in batches, stored, resumed, merged, analysed.
+        .target(
+            name: "CapSimRunner",
+            dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO", "CapSimSweep", "CapSimStore", "LinearAlgebra"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
-                "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra",
+                "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
@@ -60,7 +69,10 @@ let package = Package(
             dependencies: ["CapSimCore", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario"]),
-        .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI"]),
+        .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore"]),
+        .testTarget(
+            name: "CapSimRunnerTests",
+            dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimSweep", "CapSimCore"]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [

@@ -20,7 +20,8 @@ public struct CapsimCommand: ParsableCommand {
               capsim generate --facilities 15000 --years 15 --out runs/national
                   A synthetic national scenario (31 provinces, 2015-2030) with 15,000 units.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, GenerateCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, GenerateCommand.self, SweepCommand.self, MergeCommand.self,
+                      AnalyzeCommand.self])
 
     public init() {}
 }

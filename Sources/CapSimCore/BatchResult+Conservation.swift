@@ -10,7 +10,8 @@ extension BatchResult {
             for g in groups.indices {
                 for y in years.indices {
                     func v(_ m: Metric, _ yi: Int) -> Double { value(m, groupIndex: g, yearIndex: yi, scenario: s) }
-                    let label = "\(scenarioNames[s]) \(groups[g]) \(years[y])"
+                    // Built only for a violation: formatting it for every cell cost more than the run.
+                    var label: String { "\(scenarioNames[s]) \(groups[g]) \(years[y])" }
                     for m in Metric.allCases where m != .netCapacityReduction && !(v(m, y) >= -tolerance) {
                         found.append("\(label): \(m.rawValue) = \(v(m, y)) < 0")
                     }

@@ -224,7 +224,7 @@ public struct ScenarioDocument: @unchecked Sendable {
     }
 
     /// Shortest text that reads back as exactly `x`.
-    static func numberText(_ x: Double) -> String {
+    public static func numberText(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
     }
 

@@ -1,0 +1,233 @@
+import ArgumentParser
+import CapSimIO
+import CapSimRunner
+import CapSimScenario
+import CapSimStore
+import Foundation
+
+/// `capsim sweep`: run a sweep file's experiments into a SQLite store, resuming where it stopped.
+public struct SweepCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a sweep (grid, Monte Carlo, Latin hypercube, Sobol', Saltelli, Morris) into a SQLite store.",
+        discussion: """
+            The sweep file (docs/SWEEP.md) names a base scenario, the parameters to vary by path,
+            the design, policy variants, outcomes and a seed. Experiments run in batches on every
+            core; each batch is stored in one transaction. Run the same command again after an
+            interruption and it adds only the missing experiments: the store ends identical to an
+            uninterrupted run's.
+
+            Examples:
+              capsim sweep Scenarios/jilin-2016/sweeps/price-threshold.yaml --store runs/sweep.sqlite
+              capsim sweep FILE --store runs/part2.sqlite --shard 2/4     (one of 4 machines)
+              capsim merge runs/all.sqlite runs/part1.sqlite ... runs/part4.sqlite
+              capsim analyze quantiles runs/sweep.sqlite --metric workers_waiting --sector coal
+            """)
+
+    @Argument(help: "The sweep YAML file.")
+    var sweep: String
+
+    @Option(name: .long, help: "The SQLite store to write (created, or resumed if it holds this sweep).")
+    var store: String
+
+    @Option(name: .long, help: "Run only part K of N of the experiments (e.g. 2/4), for a cluster; merge the parts with `capsim merge`.")
+    var shard: String = "1/1"
+
+    @Option(name: .long, help: "Threads (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Experiments per batch (one transaction each).")
+    var batch: Int = 500
+
+    public init() {}
+
+    public func validate() throws {
+        guard parseShard(shard) != nil else { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/4") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    }
+
+    public func run() throws {
+        let (k, n) = parseShard(shard)!
+        let runner: SweepRunner
+        do {
+            runner = try SweepRunner(spec: SweepSpec.load(path: sweep))
+        } catch {
+            for issue in error.issues { printError("error: \(issue)") }
+            printError("\(error.issues.count) error(s); nothing was run or written")
+            throw ExitCode(1)
+        }
+        let part = runner.experiments(shard: k, of: n)
+        do {
+            let output = try SweepStore.open(path: store, layout: runner.layout, shard: shard)
+            let done = Set(try output.completed())
+            let todo = part.filter { !done.contains($0) }
+            let quiet = isatty(STDERR_FILENO) == 0
+            print("\(sweep): \(runner.spec.design.name), \(runner.design.count) points × \(runner.spec.policies.count) "
+                  + "policies = \(runner.experimentCount) experiments; shard \(shard): \(part.count); "
+                  + "already stored \(part.count - todo.count), to run \(todo.count)")
+            let progress = ProgressLine(total: todo.count, quiet: quiet)
+            try runner.run(todo, threads: threads, batchSize: batch, into: output) { done, _ in progress.update(done) }
+            progress.finish()
+            try output.refreshSummaries()
+            try output.close()
+            print("stored \(part.count) experiments in \(store) (\(progress.summary))")
+        } catch let error as StoreError {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        } catch let error as SweepRunner.ExperimentError {
+            printError("error: \(error)")
+            printError("the experiments stored so far are kept; fix the sweep file and run again")
+            throw ExitCode(1)
+        }
+    }
+
+    private func parseShard(_ text: String) -> (Int, Int)? {
+        let parts = text.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { return nil }
+        return (parts[0], parts[1])
+    }
+}
+
+/// `done/total, rate, time left` on one terminal line, redrawn at most every half second; silent
+/// when standard error is not a terminal (logs, CI).
+final class ProgressLine {
+    let total: Int
+    let quiet: Bool
+    let start = Date()
+    var last = Date.distantPast
+    var done = 0
+
+    init(total: Int, quiet: Bool) {
+        self.total = total
+        self.quiet = quiet
+    }
+
+    func update(_ done: Int) {
+        self.done = done
+        guard !quiet, Date().timeIntervalSince(last) > 0.5 || done == total else { return }
+        last = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        FileHandle.standardError.write(Data(String(format: "\r%d/%d experiments, %.0f/s, %.0f s left   ", done, total, rate, left).utf8))
+    }
+
+    func finish() {
+        if !quiet && total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    var summary: String {
+        let elapsed = Date().timeIntervalSince(start)
+        return String(format: "%d run in %.1f s, %.0f experiments/s", done, elapsed, elapsed > 0 ? Double(done) / elapsed : 0)
+    }
+}
+
+/// `capsim merge`: combine shard stores into one store of the whole sweep.
+public struct MergeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the shard stores of one sweep into a new store, identical to a single-machine run's.")
+
+    @Argument(help: "The new store to write.")
+    var output: String
+
+    @Argument(help: "The shard stores.")
+    var shards: [String]
+
+    public init() {}
+
+    public func run() throws {
+        do {
+            let merged = try SweepStore.merge(shards, into: output)
+            let count = try merged.completed().count
+            print("merged \(shards.count) stores into \(output): \(count) of \(merged.layout.experimentCount) experiments")
+            if count < merged.layout.experimentCount {
+                print("warning: \(merged.layout.experimentCount - count) experiments are missing; a shard is unfinished or not given")
+            }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `capsim analyze`: fan-chart quantiles, Sobol' indices and Morris statistics from a store.
+public struct AnalyzeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Quantiles over time, Sobol' indices or Morris statistics from a sweep store.",
+        subcommands: [Quantiles.self, Sobol.self, MorrisScreen.self])
+
+    public init() {}
+
+    /// Where a CSV goes: a file (atomically) or standard output.
+    static func emit(_ csv: String, to out: String?) throws {
+        guard let out else { return print(csv, terminator: "") }
+        let folder = (out as NSString).deletingLastPathComponent
+        try AtomicOutput.write([((out as NSString).lastPathComponent, csv)], to: folder.isEmpty ? "." : folder)
+        print("wrote \(out)")
+    }
+
+    static func target(outcome: String?, metric: String?, sector: String?, year: Int?) throws -> AnalysisTarget {
+        switch (outcome, metric, year) {
+        case let (o?, nil, nil): return .outcome(o)
+        case let (nil, m?, y?): return .series(metric: m, sector: sector, year: y)
+        default: throw ValidationError("give --outcome NAME, or --metric NAME --year YEAR [--sector S]")
+        }
+    }
+
+    static func failing(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as ValidationError { throw error } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    struct Quantiles: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per policy, metric, sector and year: n, mean and the 5/25/50/75/95 % quantiles (fan-chart data), as CSV.")
+        @Argument(help: "The sweep store.") var store: String
+        @Option(help: "Only this metric (as in projections.csv).") var metric: String?
+        @Option(help: "Only this sector.") var sector: String?
+        @Option(help: "Write to this CSV file instead of standard output.") var out: String?
+        func run() throws {
+            try failing {
+                try emit(SweepAnalysis.quantilesCSV(SweepStore.read(path: store), metric: metric, sector: sector), to: out)
+            }
+        }
+    }
+
+    struct Sobol: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "First-order and total Sobol' indices with bootstrap intervals (saltelli sweeps).")
+        @Argument(help: "The sweep store.") var store: String
+        @Option(help: "An outcome named in the sweep file.") var outcome: String?
+        @Option(help: "Or a metric's value in --year (sum over sectors unless --sector).") var metric: String?
+        @Option(help: "Sector of --metric.") var sector: String?
+        @Option(help: "Year of --metric.") var year: Int?
+        @Option(help: "Bootstrap resamples.") var resamples: Int = 1000
+        @Option(help: "Write to this CSV file instead of standard output.") var out: String?
+        func run() throws {
+            let what = try target(outcome: outcome, metric: metric, sector: sector, year: year)
+            try failing {
+                try emit(SweepAnalysis.sobolCSV(SweepAnalysis.sobol(SweepStore.read(path: store), what, resamples: resamples)), to: out)
+            }
+        }
+    }
+
+    struct MorrisScreen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "morris", abstract: "Morris mu, mu* and sigma (morris sweeps).")
+        @Argument(help: "The sweep store.") var store: String
+        @Option(help: "An outcome named in the sweep file.") var outcome: String?
+        @Option(help: "Or a metric's value in --year (sum over sectors unless --sector).") var metric: String?
+        @Option(help: "Sector of --metric.") var sector: String?
+        @Option(help: "Year of --metric.") var year: Int?
+        @Option(help: "Write to this CSV file instead of standard output.") var out: String?
+        func run() throws {
+            let what = try target(outcome: outcome, metric: metric, sector: sector, year: year)
+            try failing { try emit(SweepAnalysis.morrisCSV(SweepAnalysis.morris(SweepStore.read(path: store), what)), to: out) }
+        }
+    }
+}

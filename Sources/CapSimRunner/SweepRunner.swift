@@ -1,0 +1,214 @@
+import CapSimCore
+import CapSimIO
+import CapSimScenario
+import CapSimStore
+import CapSimSweep
+import Dispatch
+import Foundation
+
+/// Runs a sweep: turns experiment indices into scenarios, runs them through the batched engine in
+/// batches on every core, and stores each batch's records in one transaction.
+///
+/// Experiment `e` is design point `e mod P` under policy `e div P` (`P` design points); its
+/// parameter values depend only on the seed and `e`, so results do not depend on batch size,
+/// thread count or shard.
+public final class SweepRunner: @unchecked Sendable {
+    // Immutable after init; the documents inside are only read.
+
+    /// The sweep as read.
+    public let spec: SweepSpec
+    /// The design in the unit hypercube.
+    public let design: any Design
+    /// Experiments in the whole sweep: design points × policies.
+    public var experimentCount: Int { design.count * spec.policies.count }
+    /// The yearly series every experiment records.
+    public let series: [SeriesColumn]
+    /// The years of the series.
+    public let years: [Int]
+    /// The store layout of this sweep.
+    public let layout: StoreLayout
+    private let outcomeColumns: [(columns: [Int], years: [Int])]
+
+    /// Prepares `spec`: builds its design, runs the base scenario once to learn its series, and
+    /// checks every outcome's metric against them.
+    ///
+    /// - Throws: `ScenarioError` naming the sweep file line of an unknown outcome metric.
+    public init(spec: SweepSpec) throws(ScenarioError) {
+        self.spec = spec
+        let d = spec.parameters.count
+        switch spec.design {
+        case .fullFactorial: design = FullFactorial(levelCounts: spec.parameters.map { $0.levels ?? 1 })
+        case let .monteCarlo(n): design = MonteCarlo(dimension: d, count: n, seed: spec.seed)
+        case let .latinHypercube(n): design = LatinHypercube(dimension: d, count: n, seed: spec.seed)
+        case let .sobol(n): design = SobolSequence(dimension: d, count: n)
+        case let .saltelli(n): design = Saltelli(dimension: d, baseCount: n)
+        case let .morris(r, p): design = Morris(dimension: d, trajectories: r, levels: p, seed: spec.seed)
+        }
+        let probe = Engine.run(spec.base.batch())
+        let layoutOfSeries = SectorSeries(probe)
+        let series = layoutOfSeries.columns, years = layoutOfSeries.years
+        self.series = series
+        self.years = years
+        var issues: [ScenarioIssue] = []
+        var columns: [(columns: [Int], years: [Int])] = []
+        for o in spec.outcomes {
+            let matching = series.indices.filter { series[$0].metric == o.metric && (o.sector == nil || series[$0].sector == o.sector) }
+            if matching.isEmpty {
+                let known = Array(Set(series.map(\.metric))).sorted()
+                issues.append(ScenarioIssue(file: spec.file, line: o.line, field: "outcomes.\(o.name).metric",
+                                            message: "no series '\(o.metric)'" + (o.sector.map { " for sector \($0.rawValue)" } ?? "")
+                                                + "; the scenario's metrics: " + known.joined(separator: ", ")))
+            }
+            let units = Set(matching.map { series[$0].unit })
+            if units.count > 1 {
+                issues.append(ScenarioIssue(file: spec.file, line: o.line, field: "outcomes.\(o.name).metric",
+                                            message: "'\(o.metric)' has units \(units.sorted().joined(separator: ", ")) across sectors; name a sector"))
+            }
+            columns.append((matching, years.indices.filter { o.years.contains(years[$0]) }))
+        }
+        if !issues.isEmpty { throw ScenarioError(issues: issues) }
+        outcomeColumns = columns
+        layout = StoreLayout(
+            fingerprint: Self.fingerprint(spec),
+            experimentCount: design.count * spec.policies.count,
+            parameterNames: spec.parameters.map(\.name),
+            outcomeNames: spec.outcomes.map(\.name),
+            seriesColumns: series.map { .init(metric: $0.metric, sector: $0.sector.rawValue, unit: $0.unit) },
+            years: years,
+            info: ["design": spec.design.name, "design_points": String(design.count), "seed": String(spec.seed),
+                   "policies": spec.policies.map(\.name).joined(separator: ","), "scenario": spec.base.file,
+                   "parameter_paths": spec.parameters.map { "\($0.name)=\($0.canonicalPath)\($0.scale ? " (scale)" : "")" }
+                       .joined(separator: "; ")]
+                .merging(Self.designInfo(spec.design)) { a, _ in a })
+    }
+
+    private static func designInfo(_ design: SweepDesign) -> [String: String] {
+        if case let .morris(_, levels) = design { return ["morris_levels": String(levels)] }
+        return [:]
+    }
+
+    /// The experiments of shard `k` of `n` (1-based): a contiguous part of `0..<experimentCount`.
+    public func experiments(shard k: Int, of n: Int) -> Range<Int> {
+        precondition(n >= 1 && (1...n).contains(k), "shard \(k)/\(n)")
+        return (experimentCount * (k - 1) / n)..<(experimentCount * k / n)
+    }
+
+    /// The parameter values of design point `point`, in parameter order.
+    public func parameterValues(point: Int) -> [Double] {
+        var u = design.point(point)
+        if let c = spec.correlation { u = c.correlatedUnitPoint(u) }
+        return zip(spec.parameters, u).map { $0.distribution.quantile($1) }
+    }
+
+    /// A problem with one experiment's scenario (a drawn value the scenario rejects).
+    public struct ExperimentError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The scenario policy of experiment `e`, with its policy name and design point.
+    public func policy(experiment e: Int) throws(ExperimentError) -> (policy: Policy, policyName: String, point: Int, values: [Double]) {
+        let p = e / design.count, point = e % design.count
+        let values = parameterValues(point: point)
+        var document = spec.policies[p].document
+        do {
+            for (parameter, x) in zip(spec.parameters, values) {
+                document = try document.setting(parameter.path, to: x, scale: parameter.scale, origin: spec.file)
+            }
+            let scenario = try Scenario.load(document, reusingTablesOf: spec.base)
+            return (scenario.policy, spec.policies[p].name, point, values)
+        } catch {
+            let named = zip(spec.parameters, values).map { "\($0.name)=\(ScenarioDocument.numberText($1))" }.joined(separator: ", ")
+            throw ExperimentError(description: "experiment \(e) (policy \(spec.policies[p].name), \(named)): \(error)")
+        }
+    }
+
+    /// The outcomes of one experiment from its series values.
+    func outcomes(series values: [Double]) -> [Double] {
+        let y = years.count
+        return zip(spec.outcomes, outcomeColumns).map { outcome, at in
+            let yearly = at.years.map { yi in at.columns.reduce(0.0) { $0 + values[$1 * y + yi] } }
+            guard !yearly.isEmpty else { return .nan }
+            switch outcome.aggregate {
+            case .sum: return yearly.reduce(0, +)
+            case .mean: return yearly.reduce(0, +) / Double(yearly.count)
+            case .max: return yearly.max()!
+            case .min: return yearly.min()!
+            case .last: return yearly.last!
+            }
+        }
+    }
+
+    /// Runs `experiments` (ascending) in batches of `batchSize`, `threads` at a time, handing each
+    /// batch's records to `store` (one transaction per batch) and reporting progress after each.
+    public func run(_ experiments: [Int], threads: Int, batchSize: Int, into store: SweepStore,
+                    progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws {
+        var done = 0
+        var start = 0
+        while start < experiments.count {
+            let batch = Array(experiments[start..<min(experiments.count, start + batchSize)])
+            try store.append(records(batch, threads: threads))
+            done += batch.count
+            start += batchSize
+            progress(done, experiments.count)
+        }
+    }
+
+    /// Runs `experiments` and returns their records, in the same order.
+    public func records(_ experiments: [Int], threads: Int) throws -> [ExperimentRecord] {
+        let built = try buildPolicies(experiments, threads: threads)
+        let base = spec.base
+        let batch = ScenarioBatch(facilities: base.facilities, baseYear: base.baseYear, endYear: base.endYear,
+                                  scenarioNames: experiments.map { "e\($0)" }, policies: built.map(\.policy),
+                                  enterprises: base.enterprises)
+        let result = Engine.run(batch, options: Engine.Options(checkInvariants: true), threads: threads)
+        let shape = SectorSeries(result)
+        precondition(shape.columns == series, "an experiment's series differ from the base scenario's")
+        return experiments.indices.map { i in
+            let values = shape.values(result, scenario: i)
+            return ExperimentRecord(experiment: experiments[i], policy: built[i].policyName, point: built[i].point,
+                                    parameters: built[i].values, outcomes: outcomes(series: values), series: values)
+        }
+    }
+
+    /// Builds the experiments' policies on `threads` threads, each thread a contiguous part.
+    private func buildPolicies(_ experiments: [Int], threads: Int) throws(ExperimentError)
+        -> [(policy: Policy, policyName: String, point: Int, values: [Double])]
+    {
+        let parts = max(1, min(threads, experiments.count))
+        let slots = Slots<Result<(policy: Policy, policyName: String, point: Int, values: [Double]), ExperimentError>>(experiments.count)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            for i in (experiments.count * part / parts)..<(experiments.count * (part + 1) / parts) {
+                slots.items[i] = Result { () throws(ExperimentError) in try policy(experiment: experiments[i]) }
+            }
+        }
+        var out: [(policy: Policy, policyName: String, point: Int, values: [Double])] = []
+        out.reserveCapacity(experiments.count)
+        for slot in slots.items { out.append(try slot!.get()) }
+        return out
+    }
+
+    /// FNV-1a over the sweep file and every file of the scenario, so a store is never resumed
+    /// with results of other inputs.
+    static func fingerprint(_ spec: SweepSpec) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for b in bytes {
+                hash ^= UInt64(b)
+                hash = hash &* 0x100_0000_01b3
+            }
+            hash ^= 0xff
+            hash = hash &* 0x100_0000_01b3
+        }
+        mix(spec.text.utf8)
+        for file in spec.base.chain + spec.base.facilityTables + spec.base.enterpriseTables {
+            mix(FileManager.default.contents(atPath: file) ?? Data())
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+/// Slots that worker threads fill, each thread its own indices: writes never overlap.
+final class Slots<T>: @unchecked Sendable {
+    var items: [T?]
+    init(_ count: Int) { items = Array(repeating: nil, count: count) }
+}
