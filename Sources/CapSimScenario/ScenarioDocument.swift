@@ -42,7 +42,7 @@ public struct ScenarioDocument: @unchecked Sendable {
     }
 
     private static func load(path: String, visiting: [String]) throws(ScenarioError) -> ScenarioDocument {
-        let root = try parse(path)
+        let root = try parse(path).root
         guard var top = root.mapping, let extendsNode = top["extends"] else {
             return ScenarioDocument(file: path, chain: [path], root: root)
         }
@@ -116,7 +116,8 @@ public struct ScenarioDocument: @unchecked Sendable {
             == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    private static func parse(_ path: String) throws(ScenarioError) -> Node {
+    /// The YAML tree and text of `path`; a missing, unreadable or malformed file is an issue with its line.
+    static func parse(_ path: String) throws(ScenarioError) -> (root: Node, text: String) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ScenarioError(issues: [ScenarioIssue(file: path, message: "file not found")])
         }
@@ -127,7 +128,7 @@ public struct ScenarioDocument: @unchecked Sendable {
             guard let node = try Yams.compose(yaml: text) else {
                 throw ScenarioError(issues: [ScenarioIssue(file: path, message: "the file is empty")])
             }
-            return node
+            return (node, text)
         } catch let error as ScenarioError {
             throw error
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {

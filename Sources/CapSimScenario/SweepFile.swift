@@ -123,23 +123,7 @@ extension SweepSpec {
     ///
     /// - Throws: `ScenarioError` with every problem, located in the sweep file (or the scenario's).
     public static func load(path: String) throws(ScenarioError) -> SweepSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "file not found")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "cannot be read as UTF-8 text")])
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(issues: [ScenarioIssue(file: path, message: "the file is empty")])
-            }
-            root = node
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "not valid YAML: \(error)")])
-        }
+        let (root, text) = try ScenarioDocument.parse(path)
         var reader = YAMLReader(file: path)
         guard let top = reader.mapping(root, "", allowed: topKeys, required: ["scenario", "seed", "design", "parameters"]),
               let scenarioNode = top["scenario"], let relative = reader.string(scenarioNode, "scenario")
@@ -154,7 +138,8 @@ extension SweepSpec {
         let design = top["design"].flatMap { readDesign($0, parameters: parameters, reader: &reader) }
         var correlation: Correlation?
         if let n = top["correlations"] {
-            correlation = readCorrelations(n, parameters: parameters, reader: &reader)
+            correlation = readCorrelations(n, key: reader.keyNode(root, "correlations"), parameters: parameters,
+                                           reader: &reader)
             if correlation != nil, let design, ["saltelli", "morris"].contains(design.name) {
                 reader.report(reader.keyNode(root, "correlations"), "correlations",
                               "not allowed with the \(design.name) design: its sensitivity estimators assume independent inputs")
@@ -370,7 +355,10 @@ extension SweepSpec {
         }
     }
 
-    private static func readCorrelations(_ node: Node, parameters: [SweepParameter], reader: inout YAMLReader) -> Correlation? {
+    /// The correlation matrix; a matrix that is impossible as a whole is reported at `key`, the
+    /// `correlations:` line.
+    private static func readCorrelations(_ node: Node, key: Node?, parameters: [SweepParameter],
+                                         reader: inout YAMLReader) -> Correlation? {
         guard let list = reader.sequence(node, "correlations") else { return nil }
         let d = parameters.count
         let index = Dictionary(parameters.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -413,7 +401,7 @@ extension SweepSpec {
                     + "minor of order \(minor), over " + parameters.prefix(minor).map(\.name).joined(separator: ", ")
                     + ", is not positive); weaken some of them"
             }
-            return reader.fail(node, "correlations", message)
+            return reader.fail(key ?? node, "correlations", message)
         }
     }
 
