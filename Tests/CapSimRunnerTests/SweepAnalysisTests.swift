@@ -1,0 +1,65 @@
+import CapSimRunner
+import CapSimStore
+import CapSimSweep
+import Foundation
+import Testing
+
+/// The analysis commands' library, fed through a real store with functions of known sensitivity.
+@Suite struct SweepAnalysisTests {
+    /// A store of `points` experiments of a design with `designPoints` points (default: all there).
+    func store(design: String, points: Int, designPoints: Int? = nil, parameters: [String], extra: [String: String] = [:],
+               outputs: (Int) -> Double) throws -> SweepStore {
+        let folder = try SweepFixture.folder()
+        let layout = StoreLayout(fingerprint: "test", experimentCount: points, parameterNames: parameters,
+                                 outcomeNames: ["y"], seriesColumns: [], years: [2015],
+                                 info: ["design": design, "design_points": String(designPoints ?? points)].merging(extra) { a, _ in a })
+        let s = try SweepStore.open(path: folder.appendingPathComponent("s.sqlite").path, layout: layout, shard: "1/1")
+        try s.append((0..<points).map {
+            ExperimentRecord(experiment: $0, policy: "p", point: $0, parameters: parameters.map { _ in 0 },
+                             outcomes: [outputs($0)], series: [])
+        })
+        return s
+    }
+
+    /// Ishigami (a = 7, b = 0.1) on [−π, π]³: S = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).
+    @Test func sobolIndicesOfIshigamiMatchTheAnalyticValues() throws {
+        let design = Saltelli(dimension: 3, baseCount: 4096)
+        let s = try store(design: "saltelli", points: design.count, parameters: ["x1", "x2", "x3"]) { k in
+            let x = design.point(k).map { -Double.pi + 2 * Double.pi * $0 }
+            return sin(x[0]) + 7 * sin(x[1]) * sin(x[1]) + 0.1 * pow(x[2], 4) * sin(x[0])
+        }
+        let rows = try SweepAnalysis.sobol(s, .outcome("y"), resamples: 300)
+        let a = 7.0, b = 0.1, pi4 = pow(Double.pi, 4), pi8 = pow(Double.pi, 8)
+        let v = a * a / 8 + b * pi4 / 5 + b * b * pi8 / 18 + 0.5
+        let first = [0.5 * pow(1 + b * pi4 / 5, 2) / v, a * a / 8 / v, 0]
+        let total = [(0.5 * pow(1 + b * pi4 / 5, 2) + 8 * b * b * pi8 / 225) / v, a * a / 8 / v, 8 * b * b * pi8 / 225 / v]
+        #expect(rows.map(\.parameter) == ["x1", "x2", "x3"])
+        for (j, r) in rows.enumerated() {
+            #expect(r.firstInterval.contains(first[j]), "S\(j + 1) = \(r.first), interval \(r.firstInterval), analytic \(first[j])")
+            #expect(r.totalInterval.contains(total[j]), "ST\(j + 1) = \(r.total), interval \(r.totalInterval), analytic \(total[j])")
+            #expect(abs(r.first - first[j]) < 0.02 && abs(r.total - total[j]) < 0.02)
+        }
+        let csv = SweepAnalysis.sobolCSV(rows)
+        #expect(csv.hasPrefix("policy,parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\np,x1,0.31"))
+    }
+
+    @Test func morrisEffectsOfALinearFunction() throws {
+        let design = Morris(dimension: 2, trajectories: 10, levels: 4, seed: 5)
+        let s = try store(design: "morris", points: design.count, parameters: ["a", "b"],
+                          extra: ["morris_levels": "4", "seed": "5"]) { k in 4 * design.point(k)[0] }
+        let rows = try SweepAnalysis.morris(s, .outcome("y"))
+        #expect(rows.map(\.muStar).map { ($0 * 1e9).rounded() / 1e9 } == [4, 0])
+        #expect(rows.map(\.mu).map { ($0 * 1e9).rounded() / 1e9 } == [4, 0])
+        #expect(rows.allSatisfy { abs($0.sigma) < 1e-9 })
+    }
+
+    @Test func analysisRefusesTheWrongDesignOrAnUnfinishedSweep() throws {
+        let lhs = try store(design: "latin_hypercube", points: 4, parameters: ["a"]) { Double($0) }
+        #expect(throws: SweepAnalysis.Failure.self) { try SweepAnalysis.sobol(lhs, .outcome("y")) }
+        #expect(throws: SweepAnalysis.Failure.self) { try SweepAnalysis.morris(lhs, .outcome("y")) }
+        let unfinished = try store(design: "saltelli", points: 3, designPoints: 6, parameters: ["a"]) { Double($0) }
+        #expect { try SweepAnalysis.sobol(unfinished, .outcome("y")) } throws: { "\($0)".contains("has 3 of 6 experiments") }
+        let finished = try store(design: "saltelli", points: 6, parameters: ["a"]) { Double($0) }
+        #expect { try SweepAnalysis.sobol(finished, .outcome("nope")) } throws: { "\($0)".contains("no outcome 'nope'; outcomes: y") }
+    }
+}

@@ -1,0 +1,157 @@
+import CapSimCore
+import CapSimRunner
+import CapSimScenario
+import CapSimStore
+import Foundation
+import Testing
+
+/// A small Jilin sweep, shared by the runner tests.
+enum SweepFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let jilin = root.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path
+
+    static func text(design: String = "{kind: latin_hypercube, samples: 12}") -> String {
+        """
+        scenario: \(jilin)
+        seed: 11
+        design: \(design)
+        parameters:
+          - name: threshold
+            path: rules[coal-under-30].threshold
+            distribution: {kind: uniform, min: 20, max: 60}
+          - name: coal_price
+            path: sectors.coal.priceIndexByYear
+            scale: true
+            distribution: {kind: uniform, min: 0.6, max: 1.0}
+          - name: success
+            path: resettlement.transitions.trainingSuccessShare
+            distribution: {kind: uniform, min: 0.2, max: 0.9}
+        policies:
+          - name: plan
+          - name: welfare
+            set:
+              resettlement.channels[public-welfare].share: 0.3
+        outcomes:
+          - {name: coal_closed, metric: capacity_closed, sector: coal, years: [2016, 2018], aggregate: sum}
+          - {name: peak_unemployed, metric: workers_unemployed, years: [2016, 2020], aggregate: max}
+          - {name: coal_debt_2020, metric: debt, sector: coal, years: 2020, aggregate: last}
+        """
+    }
+
+    static func runner(_ folder: URL, design: String = "{kind: latin_hypercube, samples: 12}") throws -> SweepRunner {
+        let file = folder.appendingPathComponent("sweep.yaml")
+        try Data(text(design: design).utf8).write(to: file)
+        return try SweepRunner(spec: SweepSpec.load(path: file.path))
+    }
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-runner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+@Suite struct SweepRunnerTests {
+    @Test func experimentsCrossPoliciesWithDesignPoints() throws {
+        let runner = try SweepFixture.runner(SweepFixture.folder())
+        #expect(runner.experimentCount == 24)
+        let a = try runner.policy(experiment: 3), b = try runner.policy(experiment: 15)
+        #expect(a.policyName == "plan" && b.policyName == "welfare")
+        #expect(a.point == 3 && b.point == 3 && a.values == b.values)
+        #expect(a.policy.rules[3].thresholdByYear[2018] == a.values[0])
+        // A scaled path multiplies every year of the base path.
+        let base = runner.spec.base.policy.sectors[.coal]!.priceIndexByYear
+        let drawn = a.policy.sectors[.coal]!.priceIndexByYear
+        for (year, x) in base { #expect(abs(drawn[year]! - x * a.values[1]) < 1e-12) }
+        #expect(b.policy.resettlement?.channels.first { $0.id == "public-welfare" }?.share == 0.3)
+        #expect(a.policy.resettlement?.channels.first { $0.id == "public-welfare" }?.share == 0)
+    }
+
+    @Test func outcomesEqualARunOfTheSameScenarioByHand() throws {
+        let runner = try SweepFixture.runner(SweepFixture.folder())
+        let record = try runner.records([5], threads: 1)[0]
+        // Build experiment 5's scenario by hand through the document API and run it alone.
+        var document = runner.spec.policies[0].document
+        for (p, x) in zip(runner.spec.parameters, record.parameters) {
+            document = try document.setting(p.path, to: x, scale: p.scale, origin: "test")
+        }
+        let scenario = try Scenario.load(document)
+        let result = Engine.run(scenario.batch())
+        let closed = (2016...2018).reduce(0.0) { $0 + result.value(.capacityClosed, group: AggregationGroup(sector: .coal), year: $1) }
+        #expect(record.outcomes[0] == closed)
+        let unemployed = (2016...2020).map { y in
+            Sector.allCases.compactMap { result.resettlement!.value("workers_unemployed", sector: $0, year: y) }.reduce(0, +)
+        }
+        #expect(record.outcomes[1] == unemployed.max())
+        #expect(record.outcomes[1] > 0)
+    }
+
+    @Test func resultsDoNotDependOnThreadsOrBatches() throws {
+        let runner = try SweepFixture.runner(SweepFixture.folder())
+        let all = Array(0..<runner.experimentCount)
+        let one = try runner.records(all, threads: 1)
+        let two = try runner.records(all, threads: 2)
+        let pieces = try [0..<5, 5..<17, 17..<24].flatMap { try runner.records(Array($0), threads: 2) }
+        #expect(one == two)
+        #expect(one == pieces)
+        // The draws differ between points, so the outcomes really vary.
+        #expect(Set(one.map { $0.outcomes[0] }).count > 3)
+    }
+
+    @Test func shardsMergeIntoTheWholeStore() throws {
+        let folder = try SweepFixture.folder()
+        let runner = try SweepFixture.runner(folder)
+        let whole = try SweepStore.open(path: folder.appendingPathComponent("whole.sqlite").path, layout: runner.layout, shard: "1/1")
+        try runner.run(Array(0..<runner.experimentCount), threads: 2, batchSize: 7, into: whole)
+        try whole.refreshSummaries()
+        var parts: [String] = []
+        for k in 1...3 {
+            let path = folder.appendingPathComponent("part\(k).sqlite").path
+            let store = try SweepStore.open(path: path, layout: runner.layout, shard: "\(k)/3")
+            try runner.run(Array(runner.experiments(shard: k, of: 3)), threads: 1, batchSize: 5, into: store)
+            try store.close()
+            parts.append(path)
+        }
+        #expect(runner.experiments(shard: 1, of: 3) == 0..<8 && runner.experiments(shard: 3, of: 3) == 16..<24)
+        let merged = try SweepStore.merge(parts.reversed(), into: folder.appendingPathComponent("merged.sqlite").path)
+        #expect(try merged.records() == whole.records())
+        #expect(try merged.summaries() == whole.summaries())
+        #expect(merged.shard == "1/1" && merged.layout == whole.layout)
+        // Overlapping shards and stores of other sweeps are refused.
+        #expect(throws: StoreError.self) {
+            try SweepStore.merge([parts[0], parts[0]], into: folder.appendingPathComponent("twice.sqlite").path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("twice.sqlite").path))
+    }
+
+    @Test func summariesAreQuantilesOfTheStoredSeries() throws {
+        let folder = try SweepFixture.folder()
+        let runner = try SweepFixture.runner(folder)
+        let store = try SweepStore.open(path: folder.appendingPathComponent("s.sqlite").path, layout: runner.layout, shard: "1/1")
+        try runner.run(Array(0..<runner.experimentCount), threads: 2, batchSize: 100, into: store)
+        try store.refreshSummaries()
+        let column = runner.series.firstIndex { $0.metric == "capacity" && $0.sector == .coal }!
+        let y = runner.years.firstIndex(of: 2018)!
+        let values = try store.records().filter { $0.policy == "plan" }.map { $0.series[column * runner.years.count + y] }.sorted()
+        let row = try store.summaries(metric: "capacity", sector: "coal").first { $0.policy == "plan" && $0.year == 2018 }!
+        #expect(row.n == 12)
+        #expect(row.p50 == (values[5] + values[6]) / 2)
+        #expect(row.p05 == values[0] + 0.55 * (values[1] - values[0]))
+        #expect(abs(row.mean - values.reduce(0, +) / 12) < 1e-9)
+        #expect(row.p05 <= row.p25 && row.p25 <= row.p50 && row.p50 <= row.p75 && row.p75 <= row.p95)
+    }
+
+    @Test func aStoreOfAnotherSweepIsNotResumed() throws {
+        let folder = try SweepFixture.folder()
+        let runner = try SweepFixture.runner(folder)
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let store = try SweepStore.open(path: path, layout: runner.layout, shard: "1/1")
+        try runner.run([0, 1], threads: 1, batchSize: 2, into: store)
+        try store.close()
+        let other = try SweepFixture.runner(folder, design: "{kind: latin_hypercube, samples: 13}")
+        #expect(throws: StoreError.self) { try SweepStore.open(path: path, layout: other.layout, shard: "1/1") }
+        #expect(throws: StoreError.self) { try SweepStore.open(path: path, layout: runner.layout, shard: "1/2") }
+        #expect(try SweepStore.open(path: path, layout: runner.layout, shard: "1/1").completed() == [0, 1])
+    }
+}
