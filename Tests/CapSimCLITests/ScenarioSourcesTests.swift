@@ -3,7 +3,19 @@ import Testing
 
 /// Every number in a bundled scenario has a unit and a source: a seed line or a stated assumption.
 @Suite struct ScenarioSourcesTests {
-    static let scenarios = ["jilin-2016"]
+    /// Every folder of `Scenarios/` that holds a `scenario.yaml`.
+    static let scenarios: [String] = {
+        let root = CLIHarness.packageRoot.appendingPathComponent("Scenarios")
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return folders.filter {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/scenario.yaml").path)
+        }.sorted()
+    }()
+
+    @Test func everyBundledScenarioIsChecked() {
+        #expect(Self.scenarios.contains("jilin-2016"))
+        #expect(Self.scenarios.contains("qinghai-2016"))
+    }
 
     @Test(arguments: scenarios)
     func everyNumberInTheYAMLCitesItsSource(_ name: String) throws {
@@ -23,12 +35,16 @@ import Testing
     }
 
     @Test(arguments: scenarios)
-    func everyFacilityRowHasASource(_ name: String) throws {
-        let folder = CLIHarness.packageRoot.appendingPathComponent("Scenarios/\(name)/facilities")
-        let tables = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }
-        #expect(!tables.isEmpty)
-        for table in tables {
-            let rows = try String(contentsOf: folder.appendingPathComponent(table), encoding: .utf8)
+    func everyTableRowHasASource(_ name: String) throws {
+        let scenario = CLIHarness.packageRoot.appendingPathComponent("Scenarios/\(name)")
+        let facilities = try FileManager.default.contentsOfDirectory(atPath: scenario.appendingPathComponent("facilities").path)
+            .filter { $0.hasSuffix(".csv") }.map { "facilities/\($0)" }
+        #expect(!facilities.isEmpty)
+        // The enterprise tables (balance sheets) carry a source column too.
+        let enterprises = try FileManager.default.contentsOfDirectory(atPath: scenario.path)
+            .filter { $0.hasPrefix("enterprises") && $0.hasSuffix(".csv") }
+        for table in facilities + enterprises {
+            let rows = try String(contentsOf: scenario.appendingPathComponent(table), encoding: .utf8)
                 .split(separator: "\n").map(String.init)
             let header = rows[0].components(separatedBy: ",")
             #expect(header.last == "source", "\(table): source must be the last column so commas in it stay readable")
