@@ -22,6 +22,8 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Folder to write the tables into.")
     var out: String = "out"
 
+    @OptionGroup var csv: CSVOutputOptions
+
     public init() {}
 
     public func run() throws {
@@ -34,7 +36,7 @@ public struct RunCommand: ParsableCommand {
         ]
         if let accounts = ProjectionTables.enterpriseAccounts(result) { files.append(("enterprises.csv", accounts)) }
         do {
-            try AtomicOutput.write(files, to: out)
+            try AtomicOutput.write(files, to: out, csvByteOrderMark: csv.bom)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
