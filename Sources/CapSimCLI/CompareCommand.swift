@@ -43,14 +43,14 @@ public struct CompareCommand: ParsableCommand {
 
     public func run() throws {
         let scenarios = try loadAllOrReport([base] + variants)
+        let mismatches = ScenarioComparison.mismatches(scenarios)
+        guard mismatches.isEmpty else { try reportAndExit(mismatches) }
         let runs = scenarios.map { ($0, Engine.run($0.batch(), options: Engine.Options(checkInvariants: true))) }
         let comparison: ScenarioComparison
         do {
             comparison = try ScenarioComparison(base: runs[0], variants: Array(runs.dropFirst()))
         } catch {
-            for issue in error.issues { printError("error: \(issue)") }
-            printError("\(error.issues.count) error(s); nothing was written")
-            throw ExitCode(1)
+            try reportAndExit(error.issues)
         }
         let files = [("comparison.csv", comparison.comparisonCSV()),
                      ("closure_changes.csv", comparison.closureChangesCSV())]
@@ -63,6 +63,13 @@ public struct CompareCommand: ParsableCommand {
         print(comparison.render(top: top))
         print("wrote " + files.map { "\(out)/\($0.0)" }.joined(separator: ", "))
     }
+}
+
+/// Prints why the scenarios cannot be compared to standard error and exits with status 1.
+private func reportAndExit(_ issues: [ScenarioIssue]) throws -> Never {
+    for issue in issues { printError("error: \(issue)") }
+    printError("\(issues.count) error(s); nothing was written")
+    throw ExitCode(1)
 }
 
 /// Loads every scenario, or prints every problem in every file to standard error and exits with

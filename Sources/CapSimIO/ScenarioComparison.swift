@@ -150,11 +150,7 @@ public struct ScenarioComparison: Sendable {
                 baseYear: all[i].scenario.baseYear, endYear: all[i].scenario.endYear,
                 facilities: all[i].scenario.facilities, result: all[i].result)
         }
-        let issues = runs.dropFirst().filter { $0.baseYear != runs[0].baseYear }.map {
-            ScenarioIssue(file: $0.file, field: "baseYear",
-                          message: "\($0.baseYear) differs from the base scenario's \(runs[0].baseYear) (\(runs[0].file)); "
-                              + "compared scenarios must start from the same base year")
-        }
+        let issues = Self.mismatches(all.map(\.scenario))
         if !issues.isEmpty { throw ScenarioError(issues: issues) }
 
         self.base = runs[0]
@@ -167,6 +163,17 @@ public struct ScenarioComparison: Sendable {
             differences += Self.differences(baseTotals, ProjectionTotals.rows(variant.result), variant: v)
             closureChanges += Self.closureChanges(self.base, variant, variant: v)
             notes += Self.notes(self.base, variant)
+        }
+    }
+
+    /// Why `scenarios` (the base first) cannot be compared: one issue per variant whose base year
+    /// differs from the base scenario's. Callers check this before running anything.
+    public static func mismatches(_ scenarios: [Scenario]) -> [ScenarioIssue] {
+        guard let base = scenarios.first else { return [] }
+        return scenarios.dropFirst().filter { $0.baseYear != base.baseYear }.map {
+            ScenarioIssue(file: $0.file, field: "baseYear",
+                          message: "\($0.baseYear) differs from the base scenario's \(base.baseYear) (\(base.file)); "
+                              + "compared scenarios must start from the same base year")
         }
     }
 
