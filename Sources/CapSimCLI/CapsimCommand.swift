@@ -12,6 +12,9 @@ public struct CapsimCommand: ParsableCommand {
                   and out/openings.csv, and print a summary.
               capsim run Scenarios/jilin-2016/scenario.yaml --out runs/jilin
                   The same, into another folder.
+              capsim compare Scenarios/jilin-2016/scenario.yaml runs/jilin-45/scenario.yaml
+                  Run both and list what the variant changes, largest first; write
+                  out/comparison.csv and out/closure_changes.csv.
               capsim validate Scenarios/jilin-2016/scenario.yaml
                   Print the scenario as resolved (every default that applies), or every error found.
               capsim generate --preset province --seed 7 --out runs/synthetic
@@ -20,8 +23,8 @@ public struct CapsimCommand: ParsableCommand {
               capsim generate --facilities 15000 --years 15 --out runs/national
                   A synthetic national scenario (31 provinces, 2015-2030) with 15,000 units.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, GenerateCommand.self, SweepCommand.self, MergeCommand.self,
-                      AnalyzeCommand.self])
+        subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, GenerateCommand.self,
+                      SweepCommand.self, MergeCommand.self, AnalyzeCommand.self])
 
     public init() {}
 }

@@ -12,7 +12,8 @@ public struct RunCommand: ParsableCommand {
             Writes projections.csv (long format: scenario,year,sector,region,owner,metric,unit,value),
             closures.csv (one row per closure, with the rule and the numbers that made it fire),
             openings.csv (new units opened or blocked by capacity replacement) and, when the scenario
-            models debt, enterprises.csv (every enterprise's accounts). Files are written atomically:
+            models debt, enterprises.csv (every enterprise's accounts), and summary.json (the
+            printed summary for other programs, schema in docs/SUMMARY-JSON.md). Files are written atomically:
             on any error nothing is written.
             """)
 
@@ -21,6 +22,8 @@ public struct RunCommand: ParsableCommand {
 
     @Option(name: .long, help: "Folder to write the tables into.")
     var out: String = "out"
+
+    @OptionGroup var csv: CSVOutputOptions
 
     public init() {}
 
@@ -33,8 +36,9 @@ public struct RunCommand: ParsableCommand {
             ("openings.csv", ProjectionTables.openings(result, facilities: loaded.facilities)),
         ]
         if let accounts = ProjectionTables.enterpriseAccounts(result) { files.append(("enterprises.csv", accounts)) }
+        files.append(("summary.json", RunSummary(scenario: loaded, result: result).json()))
         do {
-            try AtomicOutput.write(files, to: out)
+            try AtomicOutput.write(files, to: out, csvByteOrderMark: csv.bom)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)

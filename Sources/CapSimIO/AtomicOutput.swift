@@ -13,8 +13,16 @@ public enum AtomicOutput {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    /// Writes `files` (name → contents) into `folder`, creating it if needed.
-    public static func write(_ files: [(name: String, contents: String)], to folder: String) throws {
+    /// The UTF-8 byte-order mark, EF BB BF. Excel on Windows reads a CSV file as the local code
+    /// page (GBK on a Chinese system, cp1252 elsewhere) unless the file starts with it, which
+    /// garbles facility and enterprise names.
+    public static let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// Writes `files` (name → contents) into `folder`, creating it if needed. With
+    /// `csvByteOrderMark`, every file whose name ends in `.csv` starts with the UTF-8 byte-order
+    /// mark; other files (JSON, which must not carry one) are written as given.
+    public static func write(_ files: [(name: String, contents: String)], to folder: String,
+                             csvByteOrderMark: Bool = false) throws {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -27,7 +35,9 @@ public enum AtomicOutput {
             for file in files {
                 let final = folder + "/" + file.name
                 let temp = folder + "/." + file.name + ".tmp-" + stamp
-                guard fm.createFile(atPath: temp, contents: Data(file.contents.utf8)) else {
+                var bytes = Data(file.contents.utf8)
+                if csvByteOrderMark && file.name.hasSuffix(".csv") { bytes.insert(contentsOf: utf8ByteOrderMark, at: 0) }
+                guard fm.createFile(atPath: temp, contents: bytes) else {
                     throw Failure(path: final, reason: "the file could not be created")
                 }
                 written.append((temp, final))

@@ -83,12 +83,24 @@ public enum SummaryTable {
     /// (numbers), columns two spaces apart.
     static func fixedWidth(_ rows: [[String]], leftColumns: Int) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
-        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? displayWidth($0[c]) : 0 }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                let pad = String(repeating: " ", count: widths[c] - displayWidth(cell))
                 return c < leftColumns ? cell + pad : pad + cell
             }.joined(separator: "  ")
+        }
+    }
+
+    /// Terminal columns `text` takes: Chinese characters and full-width forms take two, so that
+    /// columns after facility and enterprise names line up.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            switch scalar.value {
+            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+                 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD: return width + 2
+            default: return width + 1
+            }
         }
     }
 }
