@@ -15,6 +15,11 @@ public enum AtomicOutput {
 
     /// Writes `files` (name → contents) into `folder`, creating it if needed.
     public static func write(_ files: [(name: String, contents: String)], to folder: String) throws {
+        try write(files.map { (name: $0.name, data: Data($0.contents.utf8)) }, to: folder)
+    }
+
+    /// Writes `files` (name → bytes, e.g. rendered images) into `folder`, creating it if needed.
+    public static func write(_ files: [(name: String, data: Data)], to folder: String) throws {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -27,7 +32,7 @@ public enum AtomicOutput {
             for file in files {
                 let final = folder + "/" + file.name
                 let temp = folder + "/." + file.name + ".tmp-" + stamp
-                guard fm.createFile(atPath: temp, contents: Data(file.contents.utf8)) else {
+                guard fm.createFile(atPath: temp, contents: file.data) else {
                     throw Failure(path: final, reason: "the file could not be created")
                 }
                 written.append((temp, final))
