@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "CapSimIO", targets: ["CapSimIO"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "CapSimSweep", targets: ["CapSimSweep"]),
+        .library(name: "CapSimChart", targets: ["CapSimChart"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,12 +44,15 @@ let package = Package(
             dependencies: [
                 "CapSimCore", "LinearAlgebra", .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        // Charts of run outputs, comparisons and sweep quantiles, drawn by gnuplot (a subprocess).
+        .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CapSimChart",
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario"]),
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI"]),
+        .testTarget(name: "CapSimChartTests", dependencies: ["CapSimChart", "CapSimCore", "CapSimIO", "CapSimScenario"]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [

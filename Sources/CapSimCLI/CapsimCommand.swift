@@ -19,8 +19,10 @@ public struct CapsimCommand: ParsableCommand {
                   runs/synthetic/scenario.yaml, facilities.csv and enterprises.csv.
               capsim generate --facilities 15000 --years 15 --out runs/national
                   A synthetic national scenario (31 provinces, 2015-2030) with 15,000 units.
+              capsim chart out --out charts
+                  PNG charts of the run in out/: capacity, closures by rule, workers, debt.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, GenerateCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, GenerateCommand.self, ChartCommand.self])
 
     public init() {}
 }
