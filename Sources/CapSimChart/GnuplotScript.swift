@@ -83,6 +83,9 @@ struct GnuplotScript {
                 let low = panel.series.flatMap { $0.points.map { min($0.low, $0.high) } }.min() ?? 0
                 line(low < 0 || !panel.zeroBased ? "set yrange [*:*]" : "set yrange [0:*]")
             }
+            // gnuplot's default tic format turns millions of persons or yuan into "4e+06".
+            let largest = panel.series.flatMap { $0.points.map { max(abs($0.low), abs($0.high)) } }.max() ?? 0
+            line(largest >= 10_000 ? "set format y \"%.0f\"" : "set format y \"% h\"")
             let clauses = panel.series.enumerated().map { s, series in
                 plotClause(series, file: Self.dataName(c, p, s))
             }
