@@ -7,22 +7,22 @@ public struct ChartCommand: ParsableCommand {
         commandName: "chart",
         abstract: "Draw charts (PNG, SVG) of a run, a comparison or a sweep with gnuplot.",
         discussion: """
-            One input per call: a run folder (capacity by sector, closures per year by rule, workers by
-            resettlement channel and debt by creditor type when the run has them), --compare FILE (a
-            comparison.csv: base and variant lines per sector), or --fan FILE (a sweep's quantile table:
-            median with 50 % and 90 % bands per policy). Needs gnuplot and a CJK font (scripts/setup
-            installs gnuplot-nox and fonts-wqy-microhei). Images are written atomically: on any error
-            nothing is written.
+            One input per call: a run folder (capacity by sector, closures per year by rule, \
+            workers by resettlement channel and debt by creditor type when the run has them), \
+            --compare FILE (a comparison.csv: base and variant lines per sector), or --fan FILE \
+            (a sweep's quantile table: median with 50 % and 90 % bands per policy). Needs gnuplot \
+            and a CJK font (scripts/setup installs gnuplot-nox and fonts-wqy-microhei). Images \
+            are written atomically: on any error nothing is written.
 
             Examples:
               capsim chart out --out charts
-                  capacity.png, closures.png, workers.png and debt.png of the run in out/.
-              capsim chart runs/jilin --title "吉林省 2016-2020 去产能" --format both --out docs/images/jilin-2016
-                  The same with a Chinese heading, as PNG and SVG.
-              capsim chart --compare runs/cmp/comparison.csv --metric capacity --out charts
-                  compare-capacity.png: base and variant capacity, one panel per sector.
-              capsim chart --fan runs/sweep/quantiles.csv --metric capacity --sector coal --out charts
-                  fan-capacity-coal.png: the median and bands of coal capacity, one panel per policy.
+                  capacity.png, closures.png, workers.png, debt.png of the run in out/.
+              capsim chart out --title "吉林省 2016-2020 去产能" --format both
+                  The same with a Chinese heading, as PNG and SVG, into charts/.
+              capsim chart --compare comparison.csv --metric capacity
+                  compare-capacity.png: base and variants, a panel per sector.
+              capsim chart --fan quantiles.csv --metric capacity --sector coal
+                  fan-capacity-coal.png: median and bands, a panel per policy.
             """)
 
     @Argument(help: "A `capsim run` output folder (holding projections.csv and closures.csv).")

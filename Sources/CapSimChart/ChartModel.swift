@@ -26,6 +26,14 @@ public struct Chart: Sendable, Equatable {
     }
 }
 
+extension Chart {
+    /// Whether any title or label needs more than ASCII (Chinese names need a CJK font).
+    var hasNonASCIIText: Bool {
+        let texts = [title] + panels.flatMap { [$0.title ?? "", $0.xLabel, $0.yLabel] + $0.series.compactMap(\.label) }
+        return texts.contains { !$0.unicodeScalars.allSatisfy(\.isASCII) }
+    }
+}
+
 /// One set of axes with its series.
 public struct Panel: Sendable, Equatable {
     /// Where the legend goes.

@@ -27,21 +27,22 @@ public struct Gnuplot: Sendable {
     public var executable: URL
     /// The fontconfig family every text is set in.
     public var font: String
+    /// Where `fc-list` is looked up to check that `font` is installed.
+    public var environment: [String: String]
 
     /// Uses the gnuplot at `executable`.
-    public init(executable: URL, font: String = Gnuplot.defaultFont) {
+    public init(executable: URL, font: String = Gnuplot.defaultFont,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.executable = executable
         self.font = font
+        self.environment = environment
     }
 
     /// Finds `gnuplot` on `PATH` (of `environment`, by default this process's), or says how to install it.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
                               font: String = Gnuplot.defaultFont) throws -> Gnuplot {
-        for dir in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent("gnuplot")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return Gnuplot(executable: candidate, font: font)
-            }
+        if let found = find("gnuplot", environment: environment) {
+            return Gnuplot(executable: found, font: font, environment: environment)
         }
         throw Failure(message: "gnuplot is not installed (not found on PATH); charts need it: "
                       + "run `bash scripts/setup` (Debian: apt-get install gnuplot-nox fonts-wqy-microhei)")
@@ -82,7 +83,41 @@ public struct Gnuplot: Sendable {
             }
             files.append((output.name, data))
         }
-        return Rendered(files: files, warnings: stderr)
+        var warnings = stderr
+        // cairo silently substitutes a missing font, and a Latin substitute draws Chinese as boxes.
+        if charts.contains(where: \.hasNonASCIIText), fontIsInstalled(environment: environment) == false {
+            warnings.append("font '\(font)' is not installed (fc-list does not list it): Chinese text may show as "
+                            + "boxes; run `bash scripts/setup` or pass another CJK font")
+        }
+        return Rendered(files: files, warnings: warnings)
+    }
+
+    /// Whether fontconfig lists `font` as a family; nil when `fc-list` cannot be run.
+    func fontIsInstalled(environment: [String: String]) -> Bool? {
+        guard let fcList = Self.find("fc-list", environment: environment) else { return nil }
+        let process = Process()
+        process.executableURL = fcList
+        process.arguments = [":", "family"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        // One line per font, its family names separated by commas (in several languages).
+        let families = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .flatMap { $0.split(separator: ",").map { String($0).trimmingSpaces.lowercased() } }
+        return families.contains(font.lowercased())
+    }
+
+    /// An executable named `name` on `PATH`.
+    static func find(_ name: String, environment: [String: String]) -> URL? {
+        for dir in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
     }
 
     /// Runs gnuplot on `script` in `folder`; returns its standard error lines, or throws them

@@ -37,6 +37,7 @@ import Testing
         let result = try CLIHarness.run(["chart", run.path, "--format", "both", "--title", "吉林省 2016-2020 去产能",
                                          "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty, "no gnuplot or font warnings expected:\n\(result.stderr)")
         let names = ["capacity", "closures", "workers", "debt"].flatMap { ["\($0).png", "\($0).svg"] }
         try expectImages(in: out, names)
         #expect(result.stdout.contains("wrote \(out.path)/capacity.png"))

@@ -76,3 +76,24 @@ import Testing
         }
     }
 }
+
+/// A missing CJK font is a warning, since the images are still drawn but Chinese may show as boxes.
+@Suite struct FontCheckTests {
+    let chart = Chart(name: "cjk", title: "吉林省", panels: [
+        Panel(yLabel: "万吨/年", series: [
+            Series(label: "煤炭", color: "#000000", style: .line(width: 1, dashed: false),
+                   points: [Series.Point(x: 2015, y: 1), Series.Point(x: 2016, y: 2)]),
+        ]),
+    ])
+
+    @Test func installedFontGivesNoWarning() throws {
+        let rendered = try Gnuplot.locate().render([chart], formats: [.png])
+        #expect(rendered.warnings.isEmpty, "\(rendered.warnings)")
+    }
+
+    @Test func missingFontIsAWarning() throws {
+        let rendered = try Gnuplot.locate(font: "No Such Font 123").render([chart], formats: [.png])
+        #expect(rendered.warnings.contains { $0.hasPrefix("font 'No Such Font 123' is not installed") })
+        ImageCheck.expectPNG(rendered.files[0].data, "cjk.png")
+    }
+}
