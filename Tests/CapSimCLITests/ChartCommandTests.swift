@@ -3,12 +3,17 @@ import Testing
 
 /// `capsim chart` through the real binary: images from a real Jilin run and the fixture tables,
 /// and bad input rejected with a located message, exit status 1 and nothing written.
-@Suite(.serialized) struct ChartCommandTests {
+@Suite(.serialized) final class ChartCommandTests {
     static let fixtures = CLIHarness.packageRoot.appendingPathComponent("Tests/Fixtures/charts")
+    /// Temporary folders of this test, removed when it ends (a class so that deinit can).
+    private var folders: [URL] = []
+
+    deinit { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
 
     func tempFolder() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-chart-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        folders.append(dir)
         return dir
     }
 
