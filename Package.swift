@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CapSimSweep", targets: ["CapSimSweep"]),
         .library(name: "CapSimStore", targets: ["CapSimStore"]),
         .library(name: "CapSimRunner", targets: ["CapSimRunner"]),
+        .library(name: "CapSimChart", targets: ["CapSimChart"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,12 +53,15 @@ let package = Package(
         .target(
             name: "CapSimRunner",
             dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO", "CapSimSweep", "CapSimStore", "LinearAlgebra"]),
+        // Charts of run outputs, comparisons and sweep quantiles, drawn by gnuplot (a subprocess).
+        .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CapSimChart",
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -73,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "CapSimRunnerTests",
             dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimSweep", "CapSimCore"]),
+        .testTarget(name: "CapSimChartTests", dependencies: ["CapSimChart", "CapSimCore", "CapSimIO", "CapSimScenario"]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [

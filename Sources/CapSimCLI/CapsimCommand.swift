@@ -22,9 +22,11 @@ public struct CapsimCommand: ParsableCommand {
                   runs/synthetic/scenario.yaml, facilities.csv and enterprises.csv.
               capsim generate --facilities 15000 --years 15 --out runs/national
                   A synthetic national scenario (31 provinces, 2015-2030) with 15,000 units.
+              capsim chart out --out charts
+                  PNG charts of the run in out/: capacity, closures by rule, workers, debt.
             """,
         subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, GenerateCommand.self,
-                      SweepCommand.self, MergeCommand.self, AnalyzeCommand.self])
+                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self])
 
     public init() {}
 }

@@ -23,6 +23,15 @@ public enum AtomicOutput {
     /// mark; other files (JSON, which must not carry one) are written as given.
     public static func write(_ files: [(name: String, contents: String)], to folder: String,
                              csvByteOrderMark: Bool = false) throws {
+        try write(files.map { file in
+            var bytes = Data(file.contents.utf8)
+            if csvByteOrderMark && file.name.hasSuffix(".csv") { bytes.insert(contentsOf: utf8ByteOrderMark, at: 0) }
+            return (name: file.name, data: bytes)
+        }, to: folder)
+    }
+
+    /// Writes `files` (name → bytes, e.g. rendered images) into `folder`, creating it if needed.
+    public static func write(_ files: [(name: String, data: Data)], to folder: String) throws {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -35,9 +44,7 @@ public enum AtomicOutput {
             for file in files {
                 let final = folder + "/" + file.name
                 let temp = folder + "/." + file.name + ".tmp-" + stamp
-                var bytes = Data(file.contents.utf8)
-                if csvByteOrderMark && file.name.hasSuffix(".csv") { bytes.insert(contentsOf: utf8ByteOrderMark, at: 0) }
-                guard fm.createFile(atPath: temp, contents: bytes) else {
+                guard fm.createFile(atPath: temp, contents: file.data) else {
                     throw Failure(path: final, reason: "the file could not be created")
                 }
                 written.append((temp, final))

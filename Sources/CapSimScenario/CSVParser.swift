@@ -1,21 +1,49 @@
 /// One CSV record with the physical line it starts on.
-struct CSVRecord {
-    var line: Int
-    var fields: [String]
+public struct CSVRecord: Sendable, Equatable {
+    /// The 1-based physical line the record starts on (a quoted field may span lines).
+    public var line: Int
+    /// The record's fields, unquoted.
+    public var fields: [String]
+
+    /// A record starting on `line`.
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
 }
 
 /// A CSV parser (RFC 4180: quoted fields, doubled quotes, CRLF or LF) that keeps line numbers.
 ///
 /// Written here rather than taken from a package because errors must name the physical line of
 /// each record, which the CSV packages on the mirror do not report.
-enum CSVParser {
-    enum Failure: Error {
+///
+/// Public so that other readers of capsim's CSV tables (charts) report lines the same way.
+public enum CSVParser {
+    /// Malformed CSV, with the physical line.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// A quoted field opened on `line` runs to the end of the text.
         case unterminatedQuote(line: Int)
+        /// Characters follow a closing quote on `line` before the next comma or line break.
         case textAfterClosingQuote(line: Int)
+
+        /// The line the problem is on.
+        public var line: Int {
+            switch self {
+            case let .unterminatedQuote(line), let .textAfterClosingQuote(line): return line
+            }
+        }
+
+        /// The problem in words, without the line (callers prefix `file:line:`).
+        public var description: String {
+            switch self {
+            case .unterminatedQuote: return "a quoted field is never closed"
+            case .textAfterClosingQuote: return "text after a closing quote; double a quote inside a quoted field (\"\")"
+            }
+        }
     }
 
     /// Parses `text` into records; blank lines are skipped. A leading UTF-8 byte-order mark is dropped.
-    static func parse(_ text: String) throws -> [CSVRecord] {
+    public static func parse(_ text: String) throws -> [CSVRecord] {
         var records: [CSVRecord] = []
         var fields: [String] = []
         var field = ""
