@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore"]),
         .testTarget(
             name: "CapSimRunnerTests",
-            dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimSweep", "CapSimCore"]),
+            dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimSweep", "CapSimCore", "CapSimIO"]),
         .testTarget(name: "CapSimChartTests", dependencies: ["CapSimChart", "CapSimCore", "CapSimIO", "CapSimScenario"]),
         .testTarget(
             name: "CapSimSweepTests",

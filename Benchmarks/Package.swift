@@ -33,5 +33,15 @@ let package = Package(
                 .product(name: "LinearAlgebra", package: "capsim"),
             ],
             path: "Sources/PerformanceReport"),
+        // The sweep runner's cost per experiment beyond the engine's, for docs/PERFORMANCE.md.
+        .executableTarget(
+            name: "SweepReport",
+            dependencies: [
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+                .product(name: "CapSimRunner", package: "capsim"),
+                .product(name: "CapSimStore", package: "capsim"),
+            ],
+            path: "Sources/SweepReport"),
     ]
 )

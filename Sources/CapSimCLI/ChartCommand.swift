@@ -1,5 +1,8 @@
 import ArgumentParser
 import CapSimChart
+import CapSimRunner
+import CapSimStore
+import Foundation
 
 /// `capsim chart`: PNG/SVG charts of a run folder, a comparison or a sweep's quantiles.
 public struct ChartCommand: ParsableCommand {
@@ -23,6 +26,8 @@ public struct ChartCommand: ParsableCommand {
                   compare-capacity.png: base and variants, a panel per sector.
               capsim chart --fan quantiles.csv --metric capacity --sector coal
                   fan-capacity-coal.png: median and bands, a panel per policy.
+              capsim chart --fan runs/sweep.sqlite --metric workers_unemployed --sector coal
+                  The same straight from a sweep's store.
             """)
 
     @Argument(help: "A `capsim run` output folder (holding projections.csv and closures.csv).")
@@ -31,7 +36,7 @@ public struct ChartCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A comparison.csv to chart base against variant.", valueName: "file"))
     var compare: String?
 
-    @Option(name: .long, help: ArgumentHelp("A sweep's quantile CSV to draw fan charts from.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A sweep store (.sqlite), or its quantile CSV, to draw fan charts from.", valueName: "file"))
     var fan: String?
 
     @Option(name: .long, help: "Metric to chart with --compare (default capacity) or --fan (required).")
@@ -87,7 +92,7 @@ public struct ChartCommand: ParsableCommand {
             } else if let compare {
                 charts = try ComparisonChart.load(file: compare, metric: metric ?? "capacity", sector: sector)
             } else {
-                charts = try FanChart.load(file: fan!, metric: metric!, sector: sector)
+                charts = try fanCharts(fan!)
             }
             let written = try ChartWriter.write(charts, formats: format.formats, to: out,
                                                 gnuplot: Gnuplot.locate(font: font))
@@ -100,5 +105,15 @@ public struct ChartCommand: ParsableCommand {
             printError("nothing was written")
             throw ExitCode(1)
         }
+    }
+
+    /// Fan charts from a sweep store (recognised by the SQLite header) or a quantile CSV.
+    private func fanCharts(_ path: String) throws -> [Chart] {
+        let head = FileManager.default.contents(atPath: path)?.prefix(16)
+        guard let head, head == Data("SQLite format 3\u{0}".utf8) else {
+            return try FanChart.load(file: fan!, metric: metric!, sector: sector)
+        }
+        let csv = try SweepAnalysis.quantilesCSV(SweepStore.read(path: path), metric: metric, sector: sector)
+        return try FanChart.charts(csv: csv, source: path, metric: metric!, sector: sector)
     }
 }

@@ -78,14 +78,18 @@ public struct SectorSeries: Sendable {
         if let finance = result.finance {
             // The sector totals of FinanceResult.groupTotals (all owners), summed straight into
             // arrays: the dictionaries there cost more than the year step in a sweep.
+            // Indexed straight into FinanceResult.values, laid out
+            // ((year × enterprises + enterprise) × metrics + metric) × scenarios + scenario.
             let metrics = FinanceMetric.allCases
-            var totals = [[Double]](repeating: [Double](repeating: 0, count: Sector.allCases.count * metrics.count),
+            let m = metrics.count, e = finance.enterprises.count, stride = finance.scenarioCount
+            var totals = [[Double]](repeating: [Double](repeating: 0, count: Sector.allCases.count * m),
                                     count: years.count)
-            for y in years.indices {
-                for e in finance.enterprises.indices {
-                    let base = finance.mainSector[e].index * metrics.count
-                    for metric in metrics {
-                        totals[y][base + metric.index] += finance.value(metric, yearIndex: y, enterprise: e, scenario: s)
+            finance.values.withUnsafeBufferPointer { v in
+                for y in years.indices {
+                    for k in 0..<e {
+                        let into = finance.mainSector[k].index * m
+                        let from = (y * e + k) * m * stride + s
+                        for j in 0..<m { totals[y][into + j] += v[from + j * stride] }
                     }
                 }
             }

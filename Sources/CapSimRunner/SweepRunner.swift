@@ -28,6 +28,10 @@ public final class SweepRunner: @unchecked Sendable {
     /// The store layout of this sweep.
     public let layout: StoreLayout
     private let outcomeColumns: [(columns: [Int], years: [Int])]
+    /// Each policy variant resolved once; an experiment re-resolves only the sections its
+    /// parameters change and takes the rest from here.
+    private let policyBases: [Scenario]
+    private let changedSections: Set<String>
 
     /// Prepares `spec`: builds its design, runs the base scenario once to learn its series, and
     /// checks every outcome's metric against them.
@@ -44,6 +48,12 @@ public final class SweepRunner: @unchecked Sendable {
         case let .saltelli(n): design = Saltelli(dimension: d, baseCount: n)
         case let .morris(r, p): design = Morris(dimension: d, trajectories: r, levels: p, seed: spec.seed)
         }
+        policyBases = try spec.policies.map { (p: SweepPolicy) throws(ScenarioError) -> Scenario in
+            try Scenario.load(p.document, reusingTablesOf: spec.base)
+        }
+        changedSections = Set(spec.parameters.compactMap { p -> String? in
+            if case let .key(k) = p.path.segments.first { return k } else { return nil }
+        })
         let probe = Engine.run(spec.base.batch())
         let layoutOfSeries = SectorSeries(probe)
         let series = layoutOfSeries.columns, years = layoutOfSeries.years
@@ -114,7 +124,7 @@ public final class SweepRunner: @unchecked Sendable {
             for (parameter, x) in zip(spec.parameters, values) {
                 document = try document.setting(parameter.path, to: x, scale: parameter.scale, origin: spec.file)
             }
-            let scenario = try Scenario.load(document, reusingTablesOf: spec.base)
+            let scenario = try Scenario.load(document, reusingTablesOf: policyBases[p], changedSections: changedSections)
             return (scenario.policy, spec.policies[p].name, point, values)
         } catch {
             let named = zip(spec.parameters, values).map { "\($0.name)=\(ScenarioDocument.numberText($1))" }.joined(separator: ", ")
@@ -163,11 +173,17 @@ public final class SweepRunner: @unchecked Sendable {
         let result = Engine.run(batch, options: Engine.Options(checkInvariants: true), threads: threads)
         let shape = SectorSeries(result)
         precondition(shape.columns == series, "an experiment's series differ from the base scenario's")
-        return experiments.indices.map { i in
-            let values = shape.values(result, scenario: i)
-            return ExperimentRecord(experiment: experiments[i], policy: built[i].policyName, point: built[i].point,
-                                    parameters: built[i].values, outcomes: outcomes(series: values), series: values)
+        let parts = max(1, min(threads, experiments.count))
+        let slots = Slots<ExperimentRecord>(experiments.count)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            for i in (experiments.count * part / parts)..<(experiments.count * (part + 1) / parts) {
+                let values = shape.values(result, scenario: i)
+                slots.items[i] = ExperimentRecord(experiment: experiments[i], policy: built[i].policyName,
+                                                  point: built[i].point, parameters: built[i].values,
+                                                  outcomes: outcomes(series: values), series: values)
+            }
         }
+        return slots.items.map { $0! }
     }
 
     /// Builds the experiments' policies on `threads` threads, each thread a contiguous part.

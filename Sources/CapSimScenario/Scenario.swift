@@ -67,7 +67,12 @@ extension Scenario {
     ///   tables are taken as they are instead of being read again; for sweeps, whose experiments
     ///   change policy values only (the tables' keys must not be among the changes).
     /// - Throws: `ScenarioError` listing every problem found, each with file, line or row, and field.
-    public static func load(_ document: ScenarioDocument, reusingTablesOf base: Scenario? = nil)
+    /// - Parameter changedSections: with `base`, the top-level keys whose values differ from the
+    ///   document `base` was resolved from; the policy parts of the other sections are taken from
+    ///   `base` as they are (a sweep changes a few values in one or two sections per experiment).
+    ///   Their `defaulted` paths are then not recorded.
+    public static func load(_ document: ScenarioDocument, reusingTablesOf base: Scenario? = nil,
+                            changedSections: Set<String>? = nil)
         throws(ScenarioError) -> Scenario
     {
         var reader = YAMLReader(file: document.chain[0], origin: document.origin(of:))
@@ -75,13 +80,19 @@ extension Scenario {
                                 facilityTables: [], facilities: [], policy: Policy(), defaulted: [])
         scenario.chain = document.chain
         scenario.overrides = document.overrides
-        scenario.resolve(document.root, reusing: base, reader: &reader)
+        scenario.resolve(document.root, reusing: base, changedSections: changedSections, reader: &reader)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
         return scenario
     }
 
     /// Fills every field from the YAML tree, recording issues and the defaults applied.
-    private mutating func resolve(_ root: Node, reusing base: Scenario?, reader: inout YAMLReader) {
+    private mutating func resolve(_ root: Node, reusing base: Scenario?, changedSections: Set<String>?,
+                                  reader: inout YAMLReader) {
+        /// The base's policy part for `keys` when none of them changed.
+        func reused<T>(_ keys: [String], _ part: (Policy) -> T) -> T? {
+            guard let base, let changedSections, keys.allSatisfy({ !changedSections.contains($0) }) else { return nil }
+            return part(base.policy)
+        }
         guard let top = reader.mapping(root, "", allowed: Self.topKeys,
                                        required: ["name", "baseYear", "endYear", "facilityTables"])
         else { return }
@@ -118,8 +129,8 @@ extension Scenario {
         let regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }
         let ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
-        var sectors: [Sector: SectorPolicy] = [:]
-        if let n = top["sectors"],
+        var sectors: [Sector: SectorPolicy] = reused(["sectors"], \.sectors) ?? [:]
+        if sectors.isEmpty, let n = top["sectors"],
            let map = reader.mapping(n, "sectors", allowed: Sector.allCases.map(\.rawValue)) {
             for sector in Sector.allCases {
                 if let node = map[sector.rawValue] { sectors[sector] = resolveSector(sector, node, &reader) }
@@ -131,25 +142,34 @@ extension Scenario {
         }
 
         var usedIDs = Set<String>()
-        var rules: [ClosureRule] = []
-        if let n = top["rules"], let list = reader.sequence(n, "rules") {
+        let reusedRules = reused(["rules", "targets"]) { ($0.rules, $0.targets) }
+        var rules: [ClosureRule] = reusedRules?.0 ?? []
+        if reusedRules == nil, let n = top["rules"], let list = reader.sequence(n, "rules") {
             for (i, node) in list.enumerated() {
                 if let rule = resolveRule(node, "rules[\(i)]", regions: regions, ids: ids, usedIDs: &usedIDs,
                                           reader: &reader) { rules.append(rule) }
             }
         }
-        var targets: [ClosureTarget] = []
-        if let n = top["targets"], let list = reader.sequence(n, "targets") {
+        var targets: [ClosureTarget] = reusedRules?.1 ?? []
+        if reusedRules == nil, let n = top["targets"], let list = reader.sequence(n, "targets") {
             for (i, node) in list.enumerated() {
                 if let target = resolveTarget(node, "targets[\(i)]", regions: regions, usedIDs: &usedIDs,
                                               reader: &reader) { targets.append(target) }
             }
         }
-        let resettlement = resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"],
-                                               in: root, reader: &reader)
-        let finance = resolveFinance(tables: top["enterpriseTables"], finance: top["finance"], in: root,
+        let resettlement = reused(["workforce", "resettlement"], \.resettlement)
+            ?? resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"], in: root, reader: &reader)
+        let finance: FinancePolicy?
+        if let kept = reused(["enterpriseTables", "finance"], \.finance), let base {
+            finance = kept
+            enterpriseTables = base.enterpriseTables
+            enterprises = base.enterprises
+            enterpriseIDs = base.enterpriseIDs
+        } else {
+            finance = resolveFinance(tables: top["enterpriseTables"], finance: top["finance"], in: root,
                                      facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
                                      reusing: base, reader: &reader)
+        }
         policy = Policy(rules: rules, targets: targets, sectors: sectors, resettlement: resettlement,
                         finance: finance)
     }

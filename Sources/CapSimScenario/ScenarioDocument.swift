@@ -184,9 +184,9 @@ public struct ScenarioDocument: @unchecked Sendable {
         for segment in path.segments {
             guard let current = node else { return nil }
             switch segment {
-            case let .key(k): node = current.mapping?[k]
+            case let .key(k): node = current.mapping.flatMap { m in Self.position(of: k, in: m).map { m[$0].value } }
             case let .index(i): node = current.sequence.flatMap { i >= 0 && i < $0.count ? $0[i] : nil }
-            case let .id(id): node = current.sequence?.first { $0.mapping?["id"]?.scalar?.string == id }
+            case let .id(id): node = current.sequence?.first { Self.idOf($0) == id }
             }
         }
         return node?.scalar.flatMap { Double($0.string) }
@@ -282,8 +282,8 @@ public struct ScenarioDocument: @unchecked Sendable {
                 throw PathError(message: "\(here) is \(kind(node)), not a mapping, so it has no key '\(key)'")
             }
             canonical += canonical.isEmpty ? key : "." + key
-            if let child = map[key] {
-                map[key] = try edit(child, rest, canonical: &canonical, change: change)
+            if let i = position(of: key, in: map) {
+                map[i] = (map[i].key, try edit(map[i].value, rest, canonical: &canonical, change: change))
             } else if rest.isEmpty {
                 // A new key, located where its value is written, so messages about it have a line.
                 let value = try change(nil)
@@ -305,8 +305,8 @@ public struct ScenarioDocument: @unchecked Sendable {
                 }
                 position = i
             case let .id(id):
-                guard let i = list.firstIndex(where: { $0.mapping?["id"]?.scalar?.string == id }) else {
-                    let ids = list.compactMap { $0.mapping?["id"]?.scalar?.string }
+                guard let i = list.firstIndex(where: { idOf($0) == id }) else {
+                    let ids = list.compactMap(idOf)
                     throw PathError(message: "\(here) has no element with id '\(id)'"
                                     + (ids.isEmpty ? "" : "; its ids: \(ids.joined(separator: ", "))"))
                 }
@@ -321,6 +321,18 @@ public struct ScenarioDocument: @unchecked Sendable {
     }
 
     typealias Segment = ScenarioPath.Segment
+
+    /// Where `key` is in `map`, comparing key text (Yams' string subscript resolves tags with a
+    /// regular expression per lookup, which dominated a sweep's scenario construction).
+    static func position(of key: String, in map: Node.Mapping) -> Node.Mapping.Index? {
+        map.firstIndex { $0.key.scalar?.string == key }
+    }
+
+    /// The `id` of a list element that is a mapping.
+    static func idOf(_ node: Node) -> String? {
+        guard let m = node.mapping, let i = position(of: "id", in: m) else { return nil }
+        return m[i].value.scalar?.string
+    }
 }
 
 /// One value a variant file set: where, and to what.

@@ -1,4 +1,5 @@
 import CapSimCore
+import CapSimIO
 import CapSimRunner
 import CapSimScenario
 import CapSimStore
@@ -68,11 +69,12 @@ enum SweepFixture {
         #expect(a.policy.resettlement?.channels.first { $0.id == "public-welfare" }?.share == 0)
     }
 
-    @Test func outcomesEqualARunOfTheSameScenarioByHand() throws {
+    @Test(arguments: [5, 17]) func outcomesEqualARunOfTheSameScenarioByHand(experiment: Int) throws {
         let runner = try SweepFixture.runner(SweepFixture.folder())
-        let record = try runner.records([5], threads: 1)[0]
-        // Build experiment 5's scenario by hand through the document API and run it alone.
-        var document = runner.spec.policies[0].document
+        let record = try runner.records([experiment], threads: 1)[0]
+        // Build the experiment's scenario by hand, resolving every section (the runner re-resolves
+        // only the sections its parameters touch), and run it alone.
+        var document = runner.spec.policies[experiment / 12].document
         for (p, x) in zip(runner.spec.parameters, record.parameters) {
             document = try document.setting(p.path, to: x, scale: p.scale, origin: "test")
         }
@@ -85,6 +87,7 @@ enum SweepFixture {
         }
         #expect(record.outcomes[1] == unemployed.max())
         #expect(record.outcomes[1] > 0)
+        #expect(record.series == SectorSeries(result).values(result, scenario: 0))
     }
 
     @Test func resultsDoNotDependOnThreadsOrBatches() throws {
