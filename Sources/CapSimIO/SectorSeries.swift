@@ -44,8 +44,9 @@ public struct SectorSeries: Sendable {
                     .map { SeriesColumn(metric: $0.name, unit: $0.unit, sector: sector) }
             }
         }
-        if result.finance != nil {
-            for sector in Sector.allCases where groupIndex[sector] != nil {
+        if let finance = result.finance {
+            // As projections.csv: the sectors some enterprise has as its main sector.
+            for sector in Sector.allCases where finance.mainSector.contains(sector) {
                 columns += FinanceMetric.allCases.map { SeriesColumn(metric: $0.name, unit: $0.unit, sector: sector) }
                 columns.append(SeriesColumn(metric: "debt_to_assets", unit: "ratio", sector: sector))
             }
@@ -79,28 +80,31 @@ public struct SectorSeries: Sendable {
             // The sector totals of FinanceResult.groupTotals (all owners), summed straight into
             // arrays: the dictionaries there cost more than the year step in a sweep.
             // Indexed straight into FinanceResult.values, laid out
-            // ((year × enterprises + enterprise) × metrics + metric) × scenarios + scenario.
-            let metrics = FinanceMetric.allCases
-            let m = metrics.count, e = finance.enterprises.count, stride = finance.scenarioCount
-            var totals = [[Double]](repeating: [Double](repeating: 0, count: Sector.allCases.count * m),
-                                    count: years.count)
+            // ((year × enterprises + enterprise) × metrics + metric) × scenarios + scenario, and summed
+            // into one flat buffer [year][sector][metric]: nested arrays cost more than the sums.
+            let m = FinanceMetric.allCases.count, e = finance.enterprises.count, stride = finance.scenarioCount
+            let perYear = Sector.allCases.count * m
+            var totals = [Double](repeating: 0, count: years.count * perYear)
+            let into = finance.mainSector.map { $0.index * m }
             finance.values.withUnsafeBufferPointer { v in
-                for y in years.indices {
-                    for k in 0..<e {
-                        let into = finance.mainSector[k].index * m
-                        let from = (y * e + k) * m * stride + s
-                        for j in 0..<m { totals[y][into + j] += v[from + j * stride] }
+                totals.withUnsafeMutableBufferPointer { t in
+                    for y in years.indices {
+                        for k in 0..<e {
+                            let to = y * perYear + into[k], from = (y * e + k) * m * stride + s
+                            for j in 0..<m { t[to + j] += v[from + j * stride] }
+                        }
                     }
                 }
             }
-            for sector in sectors {
-                let sums = years.indices.map { Array(totals[$0][(sector.index * metrics.count)..<((sector.index + 1) * metrics.count)]) }
-                for metric in FinanceMetric.allCases {
-                    for y in years.indices { out.append(sums[y][metric.index]) }
+            let debt = FinanceMetric.debt.index, assets = FinanceMetric.assets.index
+            for sector in Sector.allCases where finance.mainSector.contains(sector) {
+                let at = sector.index * m
+                for j in 0..<m {
+                    for y in years.indices { out.append(totals[y * perYear + at + j]) }
                 }
                 for y in years.indices {
-                    let assets = sums[y][FinanceMetric.assets.index]
-                    out.append(assets > 0 ? sums[y][FinanceMetric.debt.index] / assets : 0)
+                    let a = totals[y * perYear + at + assets]
+                    out.append(a > 0 ? totals[y * perYear + at + debt] / a : 0)
                 }
             }
         }
