@@ -58,57 +58,74 @@ public struct SectorSeries: Sendable {
 
     /// Scenario `s`'s values, `[column × years.count + yearIndex]`, in the columns' order.
     public func values(_ result: BatchResult, scenario s: Int) -> [Double] {
-        var out: [Double] = []
-        out.reserveCapacity(columns.count * years.count)
-        let sectors = Sector.allCases.filter { groupIndex[$0] != nil }
-        for sector in sectors {
+        values(result, scenarios: s..<(s + 1))[0]
+    }
+
+    /// The values of every scenario in `range`, each laid out as `values(_:scenario:)`.
+    ///
+    /// Worker and enterprise results keep the scenario index innermost, so one pass reads each
+    /// cell's scenarios contiguously; reading one scenario at a time strided through memory and
+    /// cost more than the sweep's year steps.
+    public func values(_ result: BatchResult, scenarios range: Range<Int>) -> [[Double]] {
+        let n = range.count, width = columns.count * years.count
+        var out = [[Double]](repeating: [], count: n)
+        for i in 0..<n { out[i].reserveCapacity(width) }
+        func append(_ value: (Int) -> Double) {
+            for i in 0..<n { out[i].append(value(range.lowerBound + i)) }
+        }
+        for sector in Sector.allCases where groupIndex[sector] != nil {
             let g = groupIndex[sector]!
             for metric in Metric.allCases {
-                for y in years.indices { out.append(result.value(metric, groupIndex: g, yearIndex: y, scenario: s)) }
+                for y in years.indices { append { result.value(metric, groupIndex: g, yearIndex: y, scenario: $0) } }
             }
         }
         if let workers = result.resettlement {
-            for (σ, sector) in workers.sectors.enumerated() {
-                for (q, quantity) in workers.quantities.enumerated() where quantity.applies(to: sector) {
-                    for y in years.indices {
-                        out.append(workers.value(yearIndex: y, sectorIndex: σ, quantityIndex: q, scenario: s))
+            workers.values.withUnsafeBufferPointer { v in
+                let stride = workers.scenarioCount
+                for (σ, sector) in workers.sectors.enumerated() {
+                    for (q, quantity) in workers.quantities.enumerated() where quantity.applies(to: sector) {
+                        for y in years.indices {
+                            let at = ((y * workers.sectors.count + σ) * workers.quantities.count + q) * stride
+                            append { v[at + $0] }
+                        }
                     }
                 }
             }
         }
         if let finance = result.finance {
-            // The sector totals of FinanceResult.groupTotals (all owners), summed straight into
-            // arrays: the dictionaries there cost more than the year step in a sweep.
-            // Indexed straight into FinanceResult.values, laid out
-            // ((year × enterprises + enterprise) × metrics + metric) × scenarios + scenario, and summed
-            // into one flat buffer [year][sector][metric]: nested arrays cost more than the sums.
+            // Enterprise values are laid out ((year × enterprises + enterprise) × metrics + metric)
+            // × scenarios + scenario; sum them per main sector into [year][sector][metric][scenario].
             let m = FinanceMetric.allCases.count, e = finance.enterprises.count, stride = finance.scenarioCount
-            let perYear = Sector.allCases.count * m
+            let perYear = Sector.allCases.count * m * n
             var totals = [Double](repeating: 0, count: years.count * perYear)
-            let into = finance.mainSector.map { $0.index * m }
+            let into = finance.mainSector.map { $0.index * m * n }
             finance.values.withUnsafeBufferPointer { v in
                 totals.withUnsafeMutableBufferPointer { t in
                     for y in years.indices {
                         for k in 0..<e {
-                            let to = y * perYear + into[k], from = (y * e + k) * m * stride + s
-                            for j in 0..<m { t[to + j] += v[from + j * stride] }
+                            for j in 0..<m {
+                                let to = y * perYear + into[k] + j * n, from = ((y * e + k) * m + j) * stride + range.lowerBound
+                                for i in 0..<n { t[to + i] += v[from + i] }
+                            }
                         }
                     }
                 }
             }
             let debt = FinanceMetric.debt.index, assets = FinanceMetric.assets.index
             for sector in Sector.allCases where finance.mainSector.contains(sector) {
-                let at = sector.index * m
+                let at = sector.index * m * n
                 for j in 0..<m {
-                    for y in years.indices { out.append(totals[y * perYear + at + j]) }
+                    for y in years.indices { append { totals[y * perYear + at + j * n + $0 - range.lowerBound] } }
                 }
                 for y in years.indices {
-                    let a = totals[y * perYear + at + assets]
-                    out.append(a > 0 ? totals[y * perYear + at + debt] / a : 0)
+                    append { s in
+                        let a = totals[y * perYear + at + assets * n + s - range.lowerBound]
+                        return a > 0 ? totals[y * perYear + at + debt * n + s - range.lowerBound] / a : 0
+                    }
                 }
             }
         }
-        precondition(out.count == columns.count * years.count, "SectorSeries: layout mismatch")
+        precondition(out.allSatisfy { $0.count == width }, "SectorSeries: layout mismatch")
         return out
     }
 }

@@ -150,17 +150,31 @@ public final class SweepRunner: @unchecked Sendable {
 
     /// Runs `experiments` (ascending) in batches of `batchSize`, `threads` at a time, handing each
     /// batch's records to `store` (one transaction per batch) and reporting progress after each.
+    ///
+    /// A batch is written on a background queue while the next one runs, so the store's time is
+    /// mostly hidden; at most one batch waits to be written.
     public func run(_ experiments: [Int], threads: Int, batchSize: Int, into store: SweepStore,
                     progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws {
-        var done = 0
+        let writer = DispatchQueue(label: "capsim.sweep.store")
+        let failure = Slots<StoreError>(1)
+        // A batch already queued is always finished, even when a later one fails to run.
+        defer { writer.sync {} }
+        var queued = 0
         var start = 0
         while start < experiments.count {
             let batch = Array(experiments[start..<min(experiments.count, start + batchSize)])
-            try store.append(records(batch, threads: threads))
-            done += batch.count
+            let computed = try records(batch, threads: threads)
+            // The previous batch must be stored (or have failed) before this one is queued.
+            try writer.sync { if let error = failure.items[0] { throw error } }
+            if queued > 0 { progress(queued, experiments.count) }
+            queued += batch.count
             start += batchSize
-            progress(done, experiments.count)
+            writer.async {
+                do throws(StoreError) { try store.append(computed) } catch { failure.items[0] = error }
+            }
         }
+        try writer.sync { if let error = failure.items[0] { throw error } }
+        progress(queued, experiments.count)
     }
 
     /// Runs `experiments` and returns their records, in the same order.
@@ -176,8 +190,8 @@ public final class SweepRunner: @unchecked Sendable {
         let parts = max(1, min(threads, experiments.count))
         let slots = Slots<ExperimentRecord>(experiments.count)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            for i in (experiments.count * part / parts)..<(experiments.count * (part + 1) / parts) {
-                let values = shape.values(result, scenario: i)
+            let mine = (experiments.count * part / parts)..<(experiments.count * (part + 1) / parts)
+            for (i, values) in zip(mine, shape.values(result, scenarios: mine)) {
                 slots.items[i] = ExperimentRecord(experiment: experiments[i], policy: built[i].policyName,
                                                   point: built[i].point, parameters: built[i].values,
                                                   outcomes: outcomes(series: values), series: values)

@@ -149,6 +149,9 @@ public final class SweepStore: @unchecked Sendable {
         do {
             var config = Configuration()
             config.prepareDatabase { db in
+                // Large pages hold an experiment's series blob (about 18 KB) without overflow chains;
+                // only takes effect on a new file.
+                try db.execute(sql: "PRAGMA page_size = 65536")
                 // WAL: a killed writer leaves the last committed batch intact, and reads do not block.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")

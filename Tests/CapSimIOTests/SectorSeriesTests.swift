@@ -40,5 +40,9 @@ import Testing
         // The cheaper coal changes coal debt, so the two scenarios' series really differ.
         let differ = series.values(result, scenario: 0) != series.values(result, scenario: 1)
         #expect(differ)
+        // Both scenarios in one pass give the same as one at a time (checked above against the CSV).
+        let together = series.values(result, scenarios: 0..<2)
+        let same = together == [series.values(result, scenario: 0), series.values(result, scenario: 1)]
+        #expect(same)
     }
 }
