@@ -52,9 +52,9 @@ public enum SweepAnalysis {
     static func values(_ store: SweepStore, _ target: AnalysisTarget, policy: String) throws -> [Double] {
         let layout = store.layout
         let points = Int(layout.info["design_points"] ?? "") ?? 0
-        let records = try store.records().filter { $0.policy == policy }
-        guard records.count == points else {
-            throw Failure(description: "\(store.path): policy \(policy) has \(records.count) of \(points) experiments; "
+        let stored = try store.count(policy: policy)
+        guard stored == points else {
+            throw Failure(description: "\(store.path): policy \(policy) has \(stored) of \(points) experiments; "
                           + "finish the sweep (or merge its shards) first")
         }
         switch target {
@@ -62,7 +62,7 @@ public enum SweepAnalysis {
             guard let k = layout.outcomeNames.firstIndex(of: name) else {
                 throw Failure(description: "\(store.path): no outcome '\(name)'; outcomes: " + layout.outcomeNames.joined(separator: ", "))
             }
-            return records.map { $0.outcomes[k] }
+            return try store.outcome(k, policy: policy)
         case let .series(metric, sector, year):
             let columns = layout.seriesColumns.indices.filter {
                 layout.seriesColumns[$0].metric == metric && (sector == nil || layout.seriesColumns[$0].sector == sector)
@@ -73,8 +73,7 @@ public enum SweepAnalysis {
             guard let y = layout.years.firstIndex(of: year) else {
                 throw Failure(description: "\(store.path): no year \(year); years: \(layout.years.map(String.init).joined(separator: ", "))")
             }
-            let n = layout.years.count
-            return records.map { r in columns.reduce(0.0) { $0 + r.series[$1 * n + y] } }
+            return try store.seriesSum(cells: columns.map { $0 * layout.years.count + y }, policy: policy)
         }
     }
 

@@ -273,6 +273,36 @@ public final class SweepStore: @unchecked Sendable {
         }
     }
 
+    /// One outcome's value for each stored experiment of `policy`, by experiment (NaN where it has none).
+    public func outcome(_ index: Int, policy: String) throws(StoreError) -> [Double] {
+        let column = Self.quoted(layout.outcomeNames[index])
+        return try access { db in
+            try Optional<Double>.fetchAll(db, sql: "SELECT \(column) FROM outcomes WHERE policy = ? ORDER BY experiment",
+                                          arguments: [policy]).map { $0 ?? .nan }
+        }
+    }
+
+    /// The sum of the series `cells` (a cell is a series in a year: `column × years + yearIndex`)
+    /// for each stored experiment of `policy`, by experiment; reads one blob at a time.
+    public func seriesSum(cells: [Int], policy: String) throws(StoreError) -> [Double] {
+        try access { db in
+            var out: [Double] = []
+            let blobs = try Data.fetchCursor(db, sql: "SELECT \"values\" FROM series WHERE policy = ? ORDER BY experiment",
+                                             arguments: [policy])
+            while let blob = try blobs.next() {
+                var sum = 0.0
+                for cell in cells { Self.read(blob, cells: cell..<(cell + 1)) { _, v in sum += v } }
+                out.append(sum)
+            }
+            return out
+        }
+    }
+
+    /// The number of stored experiments of `policy`.
+    public func count(policy: String) throws(StoreError) -> Int {
+        try access { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM experiments WHERE policy = ?", arguments: [policy]) ?? 0 }
+    }
+
     /// The policies present, in order of their first experiment.
     public func policies() throws(StoreError) -> [String] {
         try access { db in try String.fetchAll(db, sql: "SELECT policy FROM experiments GROUP BY policy ORDER BY MIN(experiment)") }
@@ -298,30 +328,61 @@ public final class SweepStore: @unchecked Sendable {
 
     /// Recomputes `summaries` from every stored series, per policy: n, mean and the quantiles
     /// (linear interpolation between order statistics, `x[(n−1)p]`).
-    public func refreshSummaries() throws(StoreError) {
+    ///
+    /// Series are read in blocks of cells (a cell is one series in one year) sized so that a block
+    /// of every experiment's values stays under `memoryBudgetBytes`: memory does not grow with
+    /// the number of experiments, only the number of passes over the store does.
+    public func refreshSummaries(memoryBudgetBytes: Int = 256 << 20) throws(StoreError) {
         let years = layout.years.count
         let columns = layout.seriesColumns
+        let width = columns.count * years
         try access { db in
             try db.inTransaction {
                 try db.execute(sql: "DELETE FROM summaries")
                 let insert = try db.cachedStatement(sql: "INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 let policies = try String.fetchAll(db, sql: "SELECT policy FROM series GROUP BY policy ORDER BY MIN(experiment)")
                 for policy in policies {
-                    let blobs = try Data.fetchAll(db, sql: "SELECT \"values\" FROM series WHERE policy = ? ORDER BY experiment", arguments: [policy])
-                    let series = blobs.map(Self.values)
-                    var column = [Double](repeating: 0, count: series.count)
+                    let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM series WHERE policy = ?", arguments: [policy]) ?? 0
+                    guard n > 0, width > 0 else { continue }
+                    let block = max(1, min(width, memoryBudgetBytes / (8 * n)))
+                    var results = [[Double]](repeating: [], count: width)
+                    var first = 0
+                    while first < width {
+                        let last = min(width, first + block)
+                        var cells = [[Double]](repeating: [Double](repeating: 0, count: n), count: last - first)
+                        let blobs = try Data.fetchCursor(db, sql: "SELECT \"values\" FROM series WHERE policy = ? ORDER BY experiment",
+                                                         arguments: [policy])
+                        var k = 0
+                        while let blob = try blobs.next() {
+                            Self.read(blob, cells: first..<last) { cell, value in cells[cell - first][k] = value }
+                            k += 1
+                        }
+                        for cell in first..<last {
+                            var column = cells[cell - first]
+                            column.sort()
+                            let mean = column.reduce(0, +) / Double(n)
+                            results[cell] = [mean] + Self.summaryProbabilities.map { Self.quantile(sortedValues: column, $0) }
+                        }
+                        first = last
+                    }
                     for (c, info) in columns.enumerated() {
                         for (y, year) in layout.years.enumerated() {
-                            for k in series.indices { column[k] = series[k][c * years + y] }
-                            column.sort()
-                            let mean = column.reduce(0, +) / Double(column.count)
-                            let q = Self.summaryProbabilities.map { Self.quantile(sortedValues: column, $0) }
-                            try insert.execute(arguments: [policy, info.metric, info.sector, year, info.unit, column.count,
-                                                           mean, q[0], q[1], q[2], q[3], q[4]])
+                            let r = results[c * years + y]
+                            try insert.execute(arguments: [policy, info.metric, info.sector, year, info.unit, n,
+                                                           r[0], r[1], r[2], r[3], r[4], r[5]])
                         }
                     }
                 }
                 return .commit
+            }
+        }
+    }
+
+    /// Calls `body(cell, value)` for the cells `range` of a series blob.
+    private static func read(_ data: Data, cells range: Range<Int>, _ body: (Int, Double) -> Void) {
+        data.withUnsafeBytes { raw in
+            for cell in range {
+                body(cell, Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: cell * 8, as: UInt64.self))))
             }
         }
     }

@@ -53,6 +53,30 @@ import Testing
         #expect(rows.allSatisfy { abs($0.sigma) < 1e-9 })
     }
 
+    @Test func morrisOfASeriesInOneYearSumsSectorsUnlessOneIsNamed() throws {
+        let design = Morris(dimension: 2, trajectories: 6, levels: 4, seed: 9)
+        let folder = try SweepFixture.folder()
+        let layout = StoreLayout(
+            fingerprint: "test", experimentCount: design.count, parameterNames: ["a", "b"], outcomeNames: ["y"],
+            seriesColumns: [.init(metric: "m", sector: "coal", unit: "u"), .init(metric: "m", sector: "iron", unit: "u")],
+            years: [2015, 2016],
+            info: ["design": "morris", "design_points": String(design.count), "morris_levels": "4", "seed": "9"])
+        let store = try SweepStore.open(path: folder.appendingPathComponent("s.sqlite").path, layout: layout, shard: "1/1")
+        try store.append((0..<design.count).map { k in
+            let u = design.point(k)
+            // Cells: coal 2015, coal 2016, iron 2015, iron 2016.
+            return ExperimentRecord(experiment: k, policy: "p", point: k, parameters: u, outcomes: [0],
+                                    series: [100, 4 * u[0], 100, u[1]])
+        })
+        let both = try SweepAnalysis.morris(store, .series(metric: "m", sector: nil, year: 2016))
+        #expect(both.map { ($0.muStar * 1e9).rounded() / 1e9 } == [4, 1])
+        let coal = try SweepAnalysis.morris(store, .series(metric: "m", sector: "coal", year: 2016))
+        #expect(coal.map { ($0.muStar * 1e9).rounded() / 1e9 } == [4, 0])
+        #expect { try SweepAnalysis.morris(store, .series(metric: "m", sector: nil, year: 2020)) } throws: {
+            "\($0)".contains("no year 2020")
+        }
+    }
+
     @Test func analysisRefusesTheWrongDesignOrAnUnfinishedSweep() throws {
         let lhs = try store(design: "latin_hypercube", points: 4, parameters: ["a"]) { Double($0) }
         #expect(throws: SweepAnalysis.Failure.self) { try SweepAnalysis.sobol(lhs, .outcome("y")) }

@@ -143,6 +143,10 @@ enum SweepFixture {
         #expect(row.p05 == values[0] + 0.55 * (values[1] - values[0]))
         #expect(abs(row.mean - values.reduce(0, +) / 12) < 1e-9)
         #expect(row.p05 <= row.p25 && row.p25 <= row.p50 && row.p50 <= row.p75 && row.p75 <= row.p95)
+        // Read in blocks of 7 cells (as a sweep too large for memory would be): the same summaries.
+        let whole = try store.summaries()
+        try store.refreshSummaries(memoryBudgetBytes: 7 * 8 * 12)
+        #expect(try store.summaries() == whole)
     }
 
     @Test func aStoreOfAnotherSweepIsNotResumed() throws {
