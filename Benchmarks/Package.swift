@@ -23,6 +23,17 @@ let package = Package(
             ],
             path: "Benchmarks/EngineRun",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "SweepRun",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+                .product(name: "CapSimRunner", package: "capsim"),
+                .product(name: "CapSimStore", package: "capsim"),
+            ],
+            path: "Benchmarks/SweepRun",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // One command for docs/PERFORMANCE.md: every ratio measured in the same run.
         .executableTarget(
             name: "PerformanceReport",

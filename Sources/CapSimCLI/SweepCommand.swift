@@ -64,7 +64,7 @@ public struct SweepCommand: ParsableCommand {
             let todo = part.filter { !done.contains($0) }
             let quiet = isatty(STDERR_FILENO) == 0
             print("\(sweep): \(runner.spec.design.name), \(runner.design.count) points × \(runner.spec.policies.count) "
-                  + "policies = \(runner.experimentCount) experiments; shard \(shard): \(part.count); "
+                  + "\(runner.spec.policies.count == 1 ? "policy" : "policies") = \(runner.experimentCount) experiments; shard \(shard): \(part.count); "
                   + "already stored \(part.count - todo.count), to run \(todo.count)")
             let progress = ProgressLine(total: todo.count, quiet: quiet)
             try runner.run(todo, threads: threads, batchSize: batch, into: output) { done, _ in progress.update(done) }

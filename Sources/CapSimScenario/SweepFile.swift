@@ -140,9 +140,10 @@ extension SweepSpec {
         if let n = top["correlations"] {
             correlation = readCorrelations(n, key: reader.keyNode(root, "correlations"), parameters: parameters,
                                            reader: &reader)
-            if correlation != nil, let design, ["saltelli", "morris"].contains(design.name) {
-                reader.report(reader.keyNode(root, "correlations"), "correlations",
-                              "not allowed with the \(design.name) design: its sensitivity estimators assume independent inputs")
+            if correlation != nil, let design, ["saltelli", "morris", "full_factorial"].contains(design.name) {
+                reader.report(reader.keyNode(root, "correlations"), "correlations", design == .fullFactorial
+                              ? "not allowed with a full factorial grid: it takes every combination of the levels"
+                              : "not allowed with the \(design.name) design: its sensitivity estimators assume independent inputs")
             }
         }
         var policies: [SweepPolicy] = [SweepPolicy(name: "base", document: baseDocument)]
