@@ -41,8 +41,12 @@ enum SweepFixture {
     }
 
     static func runner(_ folder: URL, design: String = "{kind: latin_hypercube, samples: 12}") throws -> SweepRunner {
+        try runner(folder, text: text(design: design))
+    }
+
+    static func runner(_ folder: URL, text: String) throws -> SweepRunner {
         let file = folder.appendingPathComponent("sweep.yaml")
-        try Data(text(design: design).utf8).write(to: file)
+        try Data(text.utf8).write(to: file)
         return try SweepRunner(spec: SweepSpec.load(path: file.path))
     }
 
@@ -147,6 +151,60 @@ enum SweepFixture {
         let whole = try store.summaries()
         try store.refreshSummaries(memoryBudgetBytes: 7 * 8 * 12)
         #expect(try store.summaries() == whole)
+    }
+
+    @Test func fullFactorialTakesEveryGridValueWithEveryStratum() throws {
+        let runner = try SweepFixture.runner(SweepFixture.folder(), text: """
+            scenario: \(SweepFixture.jilin)
+            seed: 1
+            design: {kind: full_factorial}
+            parameters:
+              - name: threshold
+                path: rules[coal-under-30].threshold
+                grid: [45, 20]
+              - name: success
+                path: resettlement.transitions.trainingSuccessShare
+                distribution: {kind: uniform, min: 0.2, max: 0.8}
+                levels: 3
+            """)
+        #expect(runner.experimentCount == 6)
+        let values = (0..<6).map { runner.parameterValues(point: $0) }
+        #expect(values.map { $0[0] } == [45, 45, 45, 20, 20, 20])
+        for (k, v) in values.enumerated() { #expect(abs(v[1] - (0.2 + 0.6 * (Double(k % 3) + 0.5) / 3)) < 1e-12) }
+        let record = try runner.records([3], threads: 1)[0]
+        #expect(record.parameters == values[3])
+    }
+
+    @Test func correlatedParametersHaveTheRankCorrelationOfTheCopula() throws {
+        let runner = try SweepFixture.runner(SweepFixture.folder(), text: """
+            scenario: \(SweepFixture.jilin)
+            seed: 4
+            design: {kind: latin_hypercube, samples: 4000}
+            parameters:
+              - name: coal
+                path: sectors.coal.priceIndex
+                distribution: {kind: uniform, min: 0.5, max: 1.5}
+              - name: steel
+                path: sectors.steel.priceIndex
+                distribution: {kind: uniform, min: 0.5, max: 1.5}
+            correlations:
+              - {between: [coal, steel], rho: 0.7}
+            """)
+        let points = (0..<4000).map { runner.parameterValues(point: $0) }
+        func ranks(_ x: [Double]) -> [Double] {
+            var r = [Double](repeating: 0, count: x.count)
+            for (rank, i) in x.indices.sorted(by: { x[$0] < x[$1] }).enumerated() { r[i] = Double(rank) }
+            return r
+        }
+        let a = ranks(points.map { $0[0] }), b = ranks(points.map { $0[1] })
+        let mean = Double(a.count - 1) / 2
+        let cov = zip(a, b).reduce(0.0) { $0 + ($1.0 - mean) * ($1.1 - mean) }
+        let variance = a.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) }
+        let spearman = cov / variance
+        // A Gaussian copula with correlation ρ has Spearman correlation (6/π) asin(ρ/2).
+        #expect(abs(spearman - 6 / Double.pi * asin(0.35)) < 0.03, "Spearman \(spearman)")
+        // Marginals stay uniform on [0.5, 1.5].
+        #expect(points.allSatisfy { (0.5...1.5).contains($0[0]) && (0.5...1.5).contains($0[1]) })
     }
 
     @Test func aStoreOfAnotherSweepIsNotResumed() throws {

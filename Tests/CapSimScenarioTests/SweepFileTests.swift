@@ -161,6 +161,15 @@ import Testing
             """))
         #expect(correlated.map(\.field) == ["correlations"])
         #expect(correlated[0].message.contains("assume independent inputs"))
+        let grid = issues(Self.sweep(design: "{kind: full_factorial}", parameters: """
+              - {name: a, path: sectors.coal.priceIndex, grid: [1, 2]}
+              - {name: b, path: sectors.steel.priceIndex, grid: [1, 2]}
+            """, extra: """
+            correlations:
+              - {between: [a, b], rho: 0.5}
+            """))
+        #expect(grid.map(\.field) == ["correlations"])
+        #expect(grid[0].message.contains("full factorial"))
     }
 
     @Test func policiesAndOutcomesAreChecked() {
