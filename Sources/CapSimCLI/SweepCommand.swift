@@ -198,20 +198,30 @@ public struct AnalyzeCommand: ParsableCommand {
         }
     }
 
-    struct Sobol: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "First-order and total Sobol' indices with bootstrap intervals (saltelli sweeps).")
+    /// What a sensitivity analysis explains, and where its CSV goes.
+    struct TargetOptions: ParsableArguments {
         @Argument(help: "The sweep store.") var store: String
         @Option(help: "An outcome named in the sweep file.") var outcome: String?
         @Option(help: "Or a metric's value in --year (sum over sectors unless --sector).") var metric: String?
         @Option(help: "Sector of --metric.") var sector: String?
         @Option(help: "Year of --metric.") var year: Int?
-        @Option(help: "Bootstrap resamples.") var resamples: Int = 1000
         @Option(help: "Write to this CSV file instead of standard output.") var out: String?
+
+        func target() throws -> AnalysisTarget {
+            try AnalyzeCommand.target(outcome: outcome, metric: metric, sector: sector, year: year)
+        }
+    }
+
+    struct Sobol: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "First-order and total Sobol' indices with bootstrap intervals (saltelli sweeps).")
+        @OptionGroup var options: TargetOptions
+        @Option(help: "Bootstrap resamples.") var resamples: Int = 1000
         func run() throws {
-            let what = try target(outcome: outcome, metric: metric, sector: sector, year: year)
+            let what = try options.target()
             try failing {
-                try emit(SweepAnalysis.sobolCSV(SweepAnalysis.sobol(SweepStore.read(path: store), what, resamples: resamples)), to: out)
+                let rows = try SweepAnalysis.sobol(SweepStore.read(path: options.store), what, resamples: resamples)
+                try emit(SweepAnalysis.sobolCSV(rows), to: options.out)
             }
         }
     }
@@ -219,15 +229,12 @@ public struct AnalyzeCommand: ParsableCommand {
     struct MorrisScreen: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "morris", abstract: "Morris mu, mu* and sigma (morris sweeps).")
-        @Argument(help: "The sweep store.") var store: String
-        @Option(help: "An outcome named in the sweep file.") var outcome: String?
-        @Option(help: "Or a metric's value in --year (sum over sectors unless --sector).") var metric: String?
-        @Option(help: "Sector of --metric.") var sector: String?
-        @Option(help: "Year of --metric.") var year: Int?
-        @Option(help: "Write to this CSV file instead of standard output.") var out: String?
+        @OptionGroup var options: TargetOptions
         func run() throws {
-            let what = try target(outcome: outcome, metric: metric, sector: sector, year: year)
-            try failing { try emit(SweepAnalysis.morrisCSV(SweepAnalysis.morris(SweepStore.read(path: store), what)), to: out) }
+            let what = try options.target()
+            try failing {
+                try emit(SweepAnalysis.morrisCSV(SweepAnalysis.morris(SweepStore.read(path: options.store), what)), to: options.out)
+            }
         }
     }
 }

@@ -222,14 +222,7 @@ extension SweepSpec {
             let at = "parameters[\(i)]"
             guard let map = reader.mapping(item, at, allowed: parameterKeys, required: ["name", "path"]) else { continue }
             let before = reader.issues.count
-            let name = map["name"].flatMap { reader.string($0, at + ".name") }
-            if let name, let n = map["name"] {
-                if !isColumnName(name) {
-                    reader.report(n, at + ".name", "use letters, digits and '_' only, starting with a letter (it names a column)")
-                } else if !names.insert(name).inserted {
-                    reader.report(n, at + ".name", "'\(name)' is already a parameter name")
-                }
-            }
+            let name = columnName(map["name"], at, noun: "parameter", taken: &names, reader: &reader)
             let scale = map["scale"].flatMap { reader.boolean($0, at + ".scale") } ?? false
             var distribution: Distribution?
             var grid: [Double]?
@@ -256,20 +249,13 @@ extension SweepSpec {
             }
             var path: ScenarioPath?
             var canonical = ""
-            if let n = map["path"], let text = reader.string(n, at + ".path") {
-                switch ScenarioPath.parse(text) {
-                case let .failure(e): reader.report(n, at + ".path", e.description)
-                case let .success(p):
-                    if case let .key(first) = p.segments[0], fixedKeys.contains(first) {
-                        reader.report(n, at + ".path", "'\(first)' is shared by every experiment and cannot be varied")
-                    } else {
-                        do throws(ScenarioDocument.PathError) {
-                            canonical = try document.canonical(p)
-                            path = p
-                        } catch {
-                            reader.report(n, at + ".path", "unknown parameter path: \(error.message)")
-                        }
-                    }
+            if let n = map["path"], let text = reader.string(n, at + ".path"),
+               let p = variablePath(text, n, at + ".path", reader: &reader) {
+                do throws(ScenarioDocument.PathError) {
+                    canonical = try document.canonical(p)
+                    path = p
+                } catch {
+                    reader.report(n, at + ".path", "unknown parameter path: \(error.message)")
                 }
             }
             guard reader.issues.count == before, let name, let distribution, let path else { continue }
@@ -304,6 +290,31 @@ extension SweepSpec {
             return error.issues.map { ($0.field.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
         } catch {
             return "\(error)"
+        }
+    }
+
+    /// The name at `at.name`, if it can name a store column and no other `noun` has it.
+    private static func columnName(_ node: Node?, _ at: String, noun: String, taken names: inout Set<String>,
+                                   reader: inout YAMLReader) -> String? {
+        guard let node, let name = reader.string(node, at + ".name") else { return nil }
+        if !isColumnName(name) || ["experiment", "policy", "point"].contains(name) {
+            return reader.fail(node, at + ".name", "use letters, digits and '_' only, starting with a letter, and not "
+                               + "experiment, policy or point (it names a column)")
+        }
+        guard names.insert(name).inserted else { return reader.fail(node, at + ".name", "'\(name)' is already a \(noun) name") }
+        return name
+    }
+
+    /// `text` as a path that experiments may change: well formed, and not under a key that
+    /// every experiment shares (the facilities and the horizon).
+    private static func variablePath(_ text: String, _ node: Node, _ field: String, reader: inout YAMLReader) -> ScenarioPath? {
+        switch ScenarioPath.parse(text) {
+        case let .failure(e): return reader.fail(node, field, e.description)
+        case let .success(p):
+            if case let .key(first) = p.segments[0], fixedKeys.contains(first) {
+                return reader.fail(node, field, "'\(first)' is shared by every experiment and cannot be varied")
+            }
+            return p
         }
     }
 
@@ -427,18 +438,11 @@ extension SweepSpec {
                 }
                 for (keyNode, value) in entries {
                     let text = keyNode.scalar?.string ?? ""
-                    switch ScenarioPath.parse(text) {
-                    case let .failure(e): reader.report(keyNode, "\(at).set.\(text)", e.description)
-                    case let .success(p):
-                        if case let .key(first) = p.segments[0], fixedKeys.contains(first) {
-                            reader.report(keyNode, "\(at).set.\(text)", "'\(first)' is shared by every experiment and cannot be varied")
-                            continue
-                        }
-                        do throws(ScenarioDocument.PathError) {
-                            try edited.set(p, to: value, file: reader.file, line: keyNode.mark?.line)
-                        } catch {
-                            reader.report(keyNode, "\(at).set.\(text)", error.message)
-                        }
+                    guard let p = variablePath(text, keyNode, "\(at).set.\(text)", reader: &reader) else { continue }
+                    do throws(ScenarioDocument.PathError) {
+                        try edited.set(p, to: value, file: reader.file, line: keyNode.mark?.line)
+                    } catch {
+                        reader.report(keyNode, "\(at).set.\(text)", error.message)
                     }
                 }
             }
@@ -465,14 +469,7 @@ extension SweepSpec {
             let at = "outcomes[\(i)]"
             guard let map = reader.mapping(item, at, allowed: outcomeKeys, required: ["name", "metric", "aggregate"]) else { continue }
             let before = reader.issues.count
-            let name = map["name"].flatMap { reader.string($0, at + ".name") }
-            if let name, let n = map["name"] {
-                if !isColumnName(name) {
-                    reader.report(n, at + ".name", "use letters, digits and '_' only, starting with a letter (it names a column)")
-                } else if !names.insert(name).inserted {
-                    reader.report(n, at + ".name", "'\(name)' is already an outcome name")
-                }
-            }
+            let name = columnName(map["name"], at, noun: "outcome", taken: &names, reader: &reader)
             let metric = map["metric"].flatMap { reader.string($0, at + ".metric") }
             var sector: Sector?
             if let n = map["sector"], n.scalar?.string != "all" { sector = reader.enumeration(n, at + ".sector", Sector.self) }

@@ -185,9 +185,11 @@ import Testing
             outcomes:
               - {name: x, metric: capacity, aggregate: median}
               - {name: 1x, metric: capacity, aggregate: sum}
+              - {name: policy, metric: capacity, aggregate: sum}
             """))
         #expect(found.map(\.field) == ["policies[0].set.rules[nope].threshold", "policies[1].name", "policies[2].set",
-                                       "outcomes[0].aggregate", "outcomes[1].name"])
+                                       "outcomes[0].aggregate", "outcomes[1].name", "outcomes[2].name"])
+        #expect(found[5].message.contains("not experiment, policy or point"))
         #expect(found[2].message.contains("rules[3].threshold"))
     }
 }
