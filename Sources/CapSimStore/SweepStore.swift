@@ -118,7 +118,7 @@ public final class SweepStore: @unchecked Sendable {
     ///   cannot be opened.
     public static func open(path: String, layout: StoreLayout, shard: String) throws(StoreError) -> SweepStore {
         let exists = FileManager.default.fileExists(atPath: path)
-        let queue = try connect(path)
+        let queue = try connect(path, writing: true)
         if exists {
             let store = try openExisting(path: path, queue: queue)
             guard store.layout.fingerprint == layout.fingerprint, store.layout == layout else {
@@ -142,19 +142,25 @@ public final class SweepStore: @unchecked Sendable {
     /// Opens an existing store to read it.
     public static func read(path: String) throws(StoreError) -> SweepStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(path: path, message: "no such store") }
-        return try openExisting(path: path, queue: connect(path))
+        return try openExisting(path: path, queue: connect(path, writing: false))
     }
 
-    private static func connect(_ path: String) throws(StoreError) -> DatabaseQueue {
+    /// A connection; the writer's sets the page size and journal, a reader's (which may look at a
+    /// store another process is writing) changes nothing.
+    private static func connect(_ path: String, writing: Bool) throws(StoreError) -> DatabaseQueue {
         do {
             var config = Configuration()
-            config.prepareDatabase { db in
-                // Large pages hold an experiment's series blob (about 18 KB) without overflow chains;
-                // only takes effect on a new file.
-                try db.execute(sql: "PRAGMA page_size = 65536")
-                // WAL: a killed writer leaves the last committed batch intact, and reads do not block.
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Readers open read-write too (SQLite falls back to read-only on a read-only file), so
+            // the last connection to close removes the -wal and -shm files.
+            if writing {
+                config.prepareDatabase { db in
+                    // Large pages hold an experiment's series blob (about 18 KB) without overflow
+                    // chains; only takes effect on a new file.
+                    try db.execute(sql: "PRAGMA page_size = 65536")
+                    // WAL: a killed writer leaves the last committed batch intact, and reads do not block.
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
             }
             return try DatabaseQueue(path: path, configuration: config)
         } catch {
