@@ -61,17 +61,17 @@ public final class SweepRunner: @unchecked Sendable {
         self.years = years
         var issues: [ScenarioIssue] = []
         var columns: [(columns: [Int], years: [Int])] = []
-        for o in spec.outcomes {
+        for (k, o) in spec.outcomes.enumerated() {
             let matching = series.indices.filter { series[$0].metric == o.metric && (o.sector == nil || series[$0].sector == o.sector) }
             if matching.isEmpty {
                 let known = Array(Set(series.map(\.metric))).sorted()
-                issues.append(ScenarioIssue(file: spec.file, line: o.line, field: "outcomes.\(o.name).metric",
+                issues.append(ScenarioIssue(file: spec.file, line: o.line, field: "outcomes[\(k)].metric",
                                             message: "no series '\(o.metric)'" + (o.sector.map { " for sector \($0.rawValue)" } ?? "")
                                                 + "; the scenario's metrics: " + known.joined(separator: ", ")))
             }
             let units = Set(matching.map { series[$0].unit })
             if units.count > 1 {
-                issues.append(ScenarioIssue(file: spec.file, line: o.line, field: "outcomes.\(o.name).metric",
+                issues.append(ScenarioIssue(file: spec.file, line: o.line, field: "outcomes[\(k)].metric",
                                             message: "'\(o.metric)' has units \(units.sorted().joined(separator: ", ")) across sectors; name a sector"))
             }
             columns.append((matching, years.indices.filter { o.years.contains(years[$0]) }))

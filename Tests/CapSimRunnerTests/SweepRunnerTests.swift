@@ -207,6 +207,20 @@ enum SweepFixture {
         #expect(points.allSatisfy { (0.5...1.5).contains($0[0]) && (0.5...1.5).contains($0[1]) })
     }
 
+    @Test func unknownOutcomeMetricsAreLocatedInTheSweepFile() throws {
+        let text = SweepFixture.text().replacingOccurrences(of: "metric: workers_unemployed", with: "metric: workers_unemploy")
+        #expect(text.contains("workers_unemploy,"))
+        do {
+            _ = try SweepFixture.runner(SweepFixture.folder(), text: text)
+            Issue.record("an unknown outcome metric was accepted")
+        } catch let error as ScenarioError {
+            #expect(error.issues.count == 1)
+            #expect(error.issues[0].line == 22 && error.issues[0].field == "outcomes[1].metric")
+            #expect(error.issues[0].message.contains("no series 'workers_unemploy'"))
+            #expect(error.issues[0].message.contains("workers_unemployed"))
+        }
+    }
+
     @Test func aStoreOfAnotherSweepIsNotResumed() throws {
         let folder = try SweepFixture.folder()
         let runner = try SweepFixture.runner(folder)
