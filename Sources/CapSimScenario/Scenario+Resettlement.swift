@@ -36,7 +36,10 @@ extension Scenario {
     ///   - workforce: the value of the top-level `workforce` key, if present.
     ///   - resettlement: the value of the top-level `resettlement` key, if present.
     ///   - root: the top-level mapping, to locate the keys themselves in messages.
+    ///   - keptWorkforce: a policy whose workforce part is taken instead of resolving `workforce`
+    ///     (a sweep experiment that changes only `resettlement` values).
     mutating func resolveResettlement(workforce: Node?, resettlement: Node?, in root: Node,
+                                      keepingWorkforceOf keptWorkforce: ResettlementPolicy? = nil,
                                       reader: inout YAMLReader) -> ResettlementPolicy? {
         guard workforce != nil || resettlement != nil else { return nil }
         let before = reader.issues.count
@@ -48,7 +51,8 @@ extension Scenario {
             reader.report(reader.keyNode(root, "workforce"), "resettlement",
                           "required when workforce is given: give both sections or neither")
         }
-        let people = workforce.flatMap { resolveWorkforce($0, reader: &reader) }
+        let people = keptWorkforce.map { (structure: $0.structure, sectors: $0.sectors) }
+            ?? workforce.flatMap { resolveWorkforce($0, reader: &reader) }
         let rest = resettlement.flatMap { resolveResettlementSection($0, reader: &reader) }
         guard reader.issues.count == before, let people, let rest else { return nil }
         return ResettlementPolicy(structure: people.structure, sectors: people.sectors, channels: rest.channels,

@@ -126,8 +126,9 @@ extension Scenario {
         }
         self.facilityRows = facilityRows
         let facilitiesComplete = top["facilityTables"] != nil && reader.issues.count == beforeTables
-        let regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }
-        let ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only rules and targets look units up; a sweep experiment that reuses them skips this.
+        lazy var regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }
+        lazy var ids = Dictionary(facilities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         var sectors: [Sector: SectorPolicy] = reused(["sectors"], \.sectors) ?? [:]
         if sectors.isEmpty, let n = top["sectors"],
@@ -158,7 +159,8 @@ extension Scenario {
             }
         }
         let resettlement = reused(["workforce", "resettlement"], \.resettlement)
-            ?? resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"], in: root, reader: &reader)
+            ?? resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"], in: root,
+                                   keepingWorkforceOf: reused(["workforce"], \.resettlement) ?? nil, reader: &reader)
         let finance: FinancePolicy?
         if let kept = reused(["enterpriseTables", "finance"], \.finance), let base {
             finance = kept

@@ -235,9 +235,8 @@ public struct ScenarioDocument: @unchecked Sendable {
             guard let x = Double(s.string) else { throw PathError(message: "'\(s.string)' is not a number, so it cannot be scaled") }
             return .scalar(.init(numberText(x * factor), .implicit, .plain, s.mark))
         case var .mapping(m):
-            for (k, v) in m {
-                guard let key = k.scalar?.string, Double(v.scalar?.string ?? "") != nil || v.mapping != nil else { continue }
-                m[key] = try scaled(v, by: factor)
+            for i in m.indices where Double(m[i].value.scalar?.string ?? "") != nil || m[i].value.mapping != nil {
+                m[i] = (m[i].key, try scaled(m[i].value, by: factor))
             }
             return .mapping(m)
         case .sequence, .alias:

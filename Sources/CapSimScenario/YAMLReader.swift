@@ -38,7 +38,8 @@ struct YAMLReader {
                 report(keyNode, path, "keys must be plain text")
                 continue
             }
-            let keyPath = path.isEmpty ? key : path + "." + key
+            // Built only for a message: a sweep resolves these mappings for every experiment.
+            var keyPath: String { path.isEmpty ? key : path + "." + key }
             if !allowed.contains(key) {
                 report(keyNode, keyPath, "unknown key; expected one of: \(allowed.joined(separator: ", "))")
             } else if result[key] != nil {
