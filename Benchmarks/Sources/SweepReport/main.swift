@@ -19,8 +19,6 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// The best of `repeats` timings: the least disturbed by the rest of the machine.
-func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double { try (0..<repeats).map { _ in try seconds(body) }.min()! }
 
 func peakMiB() -> Double {
     var usage = rusage()
@@ -43,16 +41,13 @@ var sink = 0.0
 
 // The parts of the same n experiments in the runner's batches, each part on its own.
 var built: [Policy] = []
-let tBuild1 = try best(2) { built = try sample.map { try runner.policy(experiment: $0).policy } }
+built = try sample.map { try runner.policy(experiment: $0).policy }
 let base = runner.spec.base
 let engineBatches = batches.map { b in
     ScenarioBatch(facilities: base.facilities, baseYear: base.baseYear, endYear: base.endYear,
                   scenarioNames: b.map { "e\($0)" }, policies: b.map { built[$0] }, enterprises: base.enterprises)
 }
 let options = Engine.Options(checkInvariants: true)
-let tEngine = best(3) { for b in engineBatches { sink += Engine.run(b, options: options, threads: threads).valuesByYear[1][0, 0] } }
-let tEngineUnchecked = best(3) { for b in engineBatches { sink += Engine.run(b, threads: threads).valuesByYear[1][0, 0] } }
-let tRecords = try best(3) { for b in batches { sink += try runner.records(b, threads: threads)[0].outcomes[0] } }
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sweep-report-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
@@ -61,7 +56,17 @@ func freshStore() throws -> SweepStore {
     storeNumber += 1
     return try SweepStore.open(path: folder.appendingPathComponent("s\(storeNumber).sqlite").path, layout: runner.layout, shard: "1/1")
 }
-let tStored = try best(3) { try runner.run(sample, threads: threads, batchSize: batchSize, into: freshStore()) }
+// The machine is shared and noisy: the parts are timed in turn, round after round, and each keeps
+// its best round, so a slow spell does not fall on one part only.
+nonisolated(unsafe) var (tEngine, tEngineUnchecked, tRecords, tStored) = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
+nonisolated(unsafe) var tBuild1 = Double.infinity
+for _ in 0..<(quick ? 2 : 5) {
+    tBuild1 = min(tBuild1, try seconds { built = try sample.map { try runner.policy(experiment: $0).policy } })
+    tEngine = min(tEngine, seconds { for b in engineBatches { sink += Engine.run(b, options: options, threads: threads).valuesByYear[1][0, 0] } })
+    tEngineUnchecked = min(tEngineUnchecked, seconds { for b in engineBatches { sink += Engine.run(b, threads: threads).valuesByYear[1][0, 0] } })
+    tRecords = min(tRecords, try seconds { for b in batches { sink += try runner.records(b, threads: threads)[0].outcomes[0] } })
+    tStored = min(tStored, try seconds { try runner.run(sample, threads: threads, batchSize: batchSize, into: freshStore()) })
+}
 
 // The whole sweep, as `capsim sweep` runs it.
 let all = Array(0..<(quick ? 2000 : runner.experimentCount))
