@@ -36,15 +36,15 @@ public struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: the number of cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Experiments per batch (one transaction each).")
-    var batch: Int = 500
+    @Option(name: .long, help: "Experiments per batch, one transaction each (default: as many as fit in 1 GiB, at most 500).")
+    var batch: Int?
 
     public init() {}
 
     public func validate() throws {
         guard parseShard(shard) != nil else { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/4") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard (batch ?? 1) >= 1 else { throw ValidationError("--batch must be at least 1") }
     }
 
     public func run() throws {
@@ -63,11 +63,14 @@ public struct SweepCommand: ParsableCommand {
             let done = Set(try output.completed())
             let todo = part.filter { !done.contains($0) }
             let quiet = isatty(STDERR_FILENO) == 0
+            let batchSize = batch ?? runner.batchSize()
             print("\(sweep): \(runner.spec.design.name), \(runner.design.count) points × \(runner.spec.policies.count) "
                   + "\(runner.spec.policies.count == 1 ? "policy" : "policies") = \(runner.experimentCount) experiments; shard \(shard): \(part.count); "
-                  + "already stored \(part.count - todo.count), to run \(todo.count)")
+                  + "already stored \(part.count - todo.count), to run \(todo.count) in batches of \(batchSize)")
             let progress = ProgressLine(total: todo.count, quiet: quiet)
-            try runner.run(todo, threads: threads, batchSize: batch, into: output) { done, _ in progress.update(done) }
+            try runner.run(todo, threads: threads, batchSize: batchSize, into: output) { done, _ in
+                progress.update(done)
+            }
             progress.finish()
             try output.refreshSummaries()
             try output.close()

@@ -27,6 +27,10 @@ public final class SweepRunner: @unchecked Sendable {
     public let years: [Int]
     /// The store layout of this sweep.
     public let layout: StoreLayout
+    /// Estimated memory one experiment takes while its batch runs, from the base scenario's run:
+    /// three times its results (the results, the engine's state and the joined copy of a
+    /// threaded run), plus a facility-year state.
+    public let bytesPerExperiment: Int
     private let outcomeColumns: [(columns: [Int], years: [Int])]
     /// Each policy variant resolved once; an experiment re-resolves only the sections its
     /// parameters change and takes the rest from here.
@@ -55,6 +59,9 @@ public final class SweepRunner: @unchecked Sendable {
             if case let .key(k) = p.path.segments.first { return k } else { return nil }
         })
         let probe = Engine.run(spec.base.batch())
+        let resultDoubles = probe.valuesByYear.reduce(0) { $0 + $1.elements.count } + (probe.resettlement?.values.count ?? 0)
+            + (probe.finance?.values.count ?? 0)
+        bytesPerExperiment = 8 * (3 * resultDoubles + spec.base.facilities.count * probe.years.count * 8)
         let layoutOfSeries = SectorSeries(probe)
         let series = layoutOfSeries.columns, years = layoutOfSeries.years
         self.series = series
@@ -95,6 +102,12 @@ public final class SweepRunner: @unchecked Sendable {
     private static func designInfo(_ design: SweepDesign) -> [String: String] {
         if case let .morris(_, levels) = design { return ["morris_levels": String(levels)] }
         return [:]
+    }
+
+    /// Experiments per batch so that a batch stays within `memoryBudgetBytes` (at most 500; a
+    /// national scenario's experiments take tens of megabytes each, Jilin's well under one).
+    public func batchSize(memoryBudgetBytes: Int = 1 << 30) -> Int {
+        max(1, min(500, memoryBudgetBytes / max(1, bytesPerExperiment)))
     }
 
     /// The experiments of shard `k` of `n` (1-based): a contiguous part of `0..<experimentCount`.

@@ -207,6 +207,16 @@ enum SweepFixture {
         #expect(points.allSatisfy { (0.5...1.5).contains($0[0]) && (0.5...1.5).contains($0[1]) })
     }
 
+    @Test func batchesFitTheMemoryBudget() throws {
+        let runner = try SweepFixture.runner(SweepFixture.folder())
+        // Jilin: 128 enterprises × 32 metrics × 6 years of accounts alone are 196,608 bytes.
+        #expect(runner.bytesPerExperiment > 3 * 128 * 32 * 6 * 8)
+        #expect(runner.bytesPerExperiment < 10_000_000)
+        #expect(runner.batchSize() == 500)
+        #expect(runner.batchSize(memoryBudgetBytes: runner.bytesPerExperiment * 7 + 1) == 7)
+        #expect(runner.batchSize(memoryBudgetBytes: 1) == 1)
+    }
+
     @Test func unknownOutcomeMetricsAreLocatedInTheSweepFile() throws {
         let text = SweepFixture.text().replacingOccurrences(of: "metric: workers_unemployed", with: "metric: workers_unemploy")
         #expect(text.contains("workers_unemploy,"))
