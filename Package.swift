@@ -48,7 +48,7 @@ let package = Package(
                 "CapSimCore", "LinearAlgebra", .product(name: "RealModule", package: "swift-numerics"),
             ]),
         // The SQLite result store of sweeps (GRDB): experiments, outcomes, yearly series, summaries.
-        .target(name: "CapSimStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CapSimStore", dependencies: ["CapSimSweep", .product(name: "GRDB", package: "GRDB.swift")]),
         // Sweeps: experiments from a sweep file, run in batches, stored, resumed, merged, analysed.
         .target(
             name: "CapSimRunner",

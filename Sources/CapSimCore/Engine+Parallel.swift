@@ -10,24 +10,15 @@ extension ScenarioBatch {
     }
 }
 
-/// Slots that worker threads fill, each thread its own index: writes never overlap.
-private final class Slots<T>: @unchecked Sendable {
-    var items: [T?]
-    init(_ count: Int) { items = Array(repeating: nil, count: count) }
-}
-
 extension Engine {
     /// Runs `batch` on `threads` threads: scenarios are split into contiguous chunks run
     /// concurrently, and the results joined in scenario order. Scenarios never interact, so the
     /// numbers do not depend on the thread count.
     public static func run(_ batch: ScenarioBatch, options: Options = Options(), threads: Int) -> BatchResult {
         precondition(threads >= 1, "at least one thread")
-        let count = batch.policies.count
-        let chunks = min(threads, max(1, count))
-        if chunks == 1 { return run(batch, options: options) }
-        let bounds = (0...chunks).map { $0 * count / chunks }
-        return BatchResult.joined(runChunks(batch, ranges: (0..<chunks).map { bounds[$0]..<bounds[$0 + 1] },
-                                            options: options))
+        let ranges = Parallel.ranges(batch.policies.count, parts: threads)
+        if ranges.count == 1 { return run(batch, options: options) }
+        return BatchResult.joined(runChunks(batch, ranges: ranges, options: options))
     }
 
     /// Runs `batch` in chunks of `chunkSize` scenarios, `threads` chunks at a time, and hands each
@@ -55,11 +46,7 @@ extension Engine {
         let previous = BLASThreads.count
         BLASThreads.set(1)
         defer { BLASThreads.set(previous) }
-        let slots = Slots<BatchResult>(ranges.count)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
-            slots.items[i] = run(batch.slice(ranges[i]), options: options)
-        }
-        return slots.items.map { $0! }
+        return Parallel.map(ranges.count) { run(batch.slice(ranges[$0]), options: options) }
     }
 }
 

@@ -169,7 +169,7 @@ public final class SweepRunner: @unchecked Sendable {
     public func run(_ experiments: [Int], threads: Int, batchSize: Int, into store: SweepStore,
                     progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws {
         let writer = DispatchQueue(label: "capsim.sweep.store")
-        let failure = Slots<StoreError>(1)
+        let failure = WriteFailure()
         // A batch already queued is always finished, even when a later one fails to run.
         defer { writer.sync {} }
         var queued = 0
@@ -178,15 +178,15 @@ public final class SweepRunner: @unchecked Sendable {
             let batch = Array(experiments[start..<min(experiments.count, start + batchSize)])
             let computed = try records(batch, threads: threads)
             // The previous batch must be stored (or have failed) before this one is queued.
-            try writer.sync { if let error = failure.items[0] { throw error } }
+            try writer.sync { if let error = failure.error { throw error } }
             if queued > 0 { progress(queued, experiments.count) }
             queued += batch.count
             start += batchSize
             writer.async {
-                do throws(StoreError) { try store.append(computed) } catch { failure.items[0] = error }
+                do throws(StoreError) { try store.append(computed) } catch { failure.error = error }
             }
         }
-        try writer.sync { if let error = failure.items[0] { throw error } }
+        try writer.sync { if let error = failure.error { throw error } }
         progress(queued, experiments.count)
     }
 
@@ -200,33 +200,26 @@ public final class SweepRunner: @unchecked Sendable {
         let result = Engine.run(batch, options: Engine.Options(checkInvariants: true), threads: threads)
         let shape = SectorSeries(result)
         precondition(shape.columns == series, "an experiment's series differ from the base scenario's")
-        let parts = max(1, min(threads, experiments.count))
-        let slots = Slots<ExperimentRecord>(experiments.count)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let mine = (experiments.count * part / parts)..<(experiments.count * (part + 1) / parts)
-            for (i, values) in zip(mine, shape.values(result, scenarios: mine)) {
-                slots.items[i] = ExperimentRecord(experiment: experiments[i], policy: built[i].policyName,
-                                                  point: built[i].point, parameters: built[i].values,
-                                                  outcomes: outcomes(series: values), series: values)
+        let parts = Parallel.ranges(experiments.count, parts: threads)
+        return Parallel.map(parts.count) { p in
+            zip(parts[p], shape.values(result, scenarios: parts[p])).map { i, values in
+                ExperimentRecord(experiment: experiments[i], policy: built[i].policyName, point: built[i].point,
+                                 parameters: built[i].values, outcomes: outcomes(series: values), series: values)
             }
-        }
-        return slots.items.map { $0! }
+        }.flatMap { $0 }
     }
 
     /// Builds the experiments' policies on `threads` threads, each thread a contiguous part.
     private func buildPolicies(_ experiments: [Int], threads: Int) throws(ExperimentError)
         -> [(policy: Policy, policyName: String, point: Int, values: [Double])]
     {
-        let parts = max(1, min(threads, experiments.count))
-        let slots = Slots<Result<(policy: Policy, policyName: String, point: Int, values: [Double]), ExperimentError>>(experiments.count)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            for i in (experiments.count * part / parts)..<(experiments.count * (part + 1) / parts) {
-                slots.items[i] = Result { () throws(ExperimentError) in try policy(experiment: experiments[i]) }
-            }
+        let parts = Parallel.ranges(experiments.count, parts: threads)
+        let built = Parallel.map(parts.count) { p in
+            parts[p].map { i in Result { () throws(ExperimentError) in try policy(experiment: experiments[i]) } }
         }
         var out: [(policy: Policy, policyName: String, point: Int, values: [Double])] = []
         out.reserveCapacity(experiments.count)
-        for slot in slots.items { out.append(try slot!.get()) }
+        for result in built.joined() { out.append(try result.get()) }
         return out
     }
 
@@ -250,8 +243,7 @@ public final class SweepRunner: @unchecked Sendable {
     }
 }
 
-/// Slots that worker threads fill, each thread its own indices: writes never overlap.
-final class Slots<T>: @unchecked Sendable {
-    var items: [T?]
-    init(_ count: Int) { items = Array(repeating: nil, count: count) }
+/// The error of the batch write that failed, if any; read and written on the writer queue only.
+private final class WriteFailure: @unchecked Sendable {
+    var error: StoreError?
 }

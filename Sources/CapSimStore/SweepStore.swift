@@ -1,3 +1,4 @@
+import CapSimSweep
 import Foundation
 import GRDB
 
@@ -121,7 +122,7 @@ public final class SweepStore: @unchecked Sendable {
         let queue = try connect(path, writing: true)
         if exists {
             let store = try openExisting(path: path, queue: queue)
-            guard store.layout.fingerprint == layout.fingerprint, store.layout == layout else {
+            guard store.layout == layout else {
                 throw StoreError(path: path, message: "holds the results of a different sweep (the sweep file or the scenario "
                                  + "changed since it was written); delete it, or write to another store")
             }
@@ -367,7 +368,7 @@ public final class SweepStore: @unchecked Sendable {
                             var column = cells[cell - first]
                             column.sort()
                             let mean = column.reduce(0, +) / Double(n)
-                            results[cell] = [mean] + Self.summaryProbabilities.map { Self.quantile(sortedValues: column, $0) }
+                            results[cell] = [mean] + Self.summaryProbabilities.map { EmpiricalQuantile.of(sorted: column, at: $0) }
                         }
                         first = last
                     }
@@ -409,14 +410,6 @@ public final class SweepStore: @unchecked Sendable {
         }
     }
 
-    /// The `p`-quantile of ascending `sortedValues` by linear interpolation (Hyndman–Fan type 7).
-    public static func quantile(sortedValues x: [Double], _ p: Double) -> Double {
-        precondition(!x.isEmpty, "quantile of nothing")
-        let h = Double(x.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, x.count - 1)
-        return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
-    }
-
     // MARK: - merge
 
     /// Writes the shard stores `parts` into a new store at `path`, as one store of the whole
@@ -433,9 +426,12 @@ public final class SweepStore: @unchecked Sendable {
         for s in stores.dropFirst() where s.layout != layout {
             throw StoreError(path: s.path, message: "holds another sweep than \(stores[0].path); only shards of one sweep merge")
         }
+        // Each part's experiments, read once; parts are copied in the order of their first experiment.
+        let contents = try stores.map { (s: SweepStore) throws(StoreError) in (store: s, experiments: try s.completed()) }
+            .sorted { ($0.experiments.first ?? 0) < ($1.experiments.first ?? 0) }
         var seen: [Int: String] = [:]
-        for s in stores {
-            for e in try s.completed() {
+        for (s, experiments) in contents {
+            for e in experiments {
                 if let other = seen[e] {
                     throw StoreError(path: s.path, message: "experiment \(e) is also in \(other); shards must not overlap")
                 }
@@ -447,9 +443,7 @@ public final class SweepStore: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: temp)
         do throws(StoreError) {
             let out = try open(path: temp, layout: layout, shard: "1/1")
-            let order = stores.sorted { (try? $0.completed().first ?? 0) ?? 0 < (try? $1.completed().first ?? 0) ?? 0 }
-            for s in order {
-                let all = try s.completed()
+            for (s, all) in contents {
                 var start = 0
                 while start < all.count {
                     let end = min(all.count, start + 2000)

@@ -56,11 +56,11 @@ public struct SobolIndices: Equatable, Sendable {
         let hi = (1 + confidence) / 2
         firstInterval = firstSamples.map { s in
             let sorted = s.sorted()
-            return SobolIndices.quantile(sorted, lo)...SobolIndices.quantile(sorted, hi)
+            return EmpiricalQuantile.of(sorted: sorted, at: lo)...EmpiricalQuantile.of(sorted: sorted, at: hi)
         }
         totalInterval = totalSamples.map { s in
             let sorted = s.sorted()
-            return SobolIndices.quantile(sorted, lo)...SobolIndices.quantile(sorted, hi)
+            return EmpiricalQuantile.of(sorted: sorted, at: lo)...EmpiricalQuantile.of(sorted: sorted, at: hi)
         }
     }
 
@@ -94,13 +94,5 @@ public struct SobolIndices: Equatable, Sendable {
             total[i] = t / (2 * n) / variance
         }
         return (first, total)
-    }
-
-    /// The type-7 empirical quantile of ascending `sorted` at probability `p`.
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        let h = Double(sorted.count - 1) * p
-        let k = Int(h)
-        if k + 1 >= sorted.count { return sorted[sorted.count - 1] }
-        return sorted[k] + (h - Double(k)) * (sorted[k + 1] - sorted[k])
     }
 }
