@@ -24,38 +24,16 @@ public enum ProjectionTotals {
     /// quantities (when modelled) and the debt accounts with the debt-to-assets ratio (when
     /// modelled). The names, units and rounding are those of `ProjectionTables.projections`.
     public static func rows(_ result: BatchResult, scenario s: Int = 0) -> [ProvinceTotal] {
+        let series = SectorSeries(result)
+        let values = series.values(result, scenario: s)
         var out: [ProvinceTotal] = []
-        func add(_ metric: String, _ sector: Sector, _ year: Int, _ unit: String, _ value: Double, digits: Int) {
-            // Parsing the written text back gives the value exactly as projections.csv shows it.
-            let rounded = Double(decimalText(value, digits: digits)) ?? value
-            out.append(ProvinceTotal(metric: metric, sector: sector, year: year, unit: unit, value: rounded, digits: digits))
-        }
-        for (y, year) in result.years.enumerated() {
-            for (g, group) in result.groups.enumerated() where group.region == nil && group.owner == nil {
-                for metric in Metric.allCases {
-                    add(metric.rawValue, group.sector, year, metric.unit,
-                        result.value(metric, groupIndex: g, yearIndex: y, scenario: s), digits: 6)
-                }
-            }
-            if let workers = result.resettlement {
-                for (σ, sector) in workers.sectors.enumerated() {
-                    for (q, quantity) in workers.quantities.enumerated() where quantity.applies(to: sector) {
-                        add(quantity.name, sector, year, quantity.unit,
-                            workers.value(yearIndex: y, sectorIndex: σ, quantityIndex: q, scenario: s), digits: 6)
-                    }
-                }
-            }
-            if let finance = result.finance {
-                let totals = finance.groupTotals(yearIndex: y, scenario: s)
-                for sector in Sector.allCases {
-                    guard let sums = totals[sector]?[OwnerType?.none] else { continue }
-                    for metric in FinanceMetric.allCases {
-                        add(metric.name, sector, year, metric.unit, sums[metric.index], digits: 2)
-                    }
-                    let assets = sums[FinanceMetric.assets.index]
-                    add("debt_to_assets", sector, year, "ratio",
-                        assets > 0 ? sums[FinanceMetric.debt.index] / assets : 0, digits: 6)
-                }
+        for (y, year) in series.years.enumerated() {
+            for (c, column) in series.columns.enumerated() {
+                // Parsing the written text back gives the value exactly as projections.csv shows it.
+                let value = values[c * series.years.count + y]
+                out.append(ProvinceTotal(metric: column.metric, sector: column.sector, year: year, unit: column.unit,
+                                         value: Double(decimalText(value, digits: column.digits)) ?? value,
+                                         digits: column.digits))
             }
         }
         return out

@@ -9,12 +9,15 @@ public struct SeriesColumn: Sendable, Hashable {
     public var unit: String
     /// The sector.
     public var sector: Sector
+    /// Decimals `projections.csv` writes it with: 2 for enterprise amounts, 6 for the rest.
+    public var digits: Int
 
     /// Creates a column.
-    public init(metric: String, unit: String, sector: Sector) {
+    public init(metric: String, unit: String, sector: Sector, digits: Int = 6) {
         self.metric = metric
         self.unit = unit
         self.sector = sector
+        self.digits = digits
     }
 }
 
@@ -47,7 +50,7 @@ public struct SectorSeries: Sendable {
         if let finance = result.finance {
             // As projections.csv: the sectors some enterprise has as its main sector.
             for sector in Sector.allCases where finance.mainSector.contains(sector) {
-                columns += FinanceMetric.allCases.map { SeriesColumn(metric: $0.name, unit: $0.unit, sector: sector) }
+                columns += FinanceMetric.allCases.map { SeriesColumn(metric: $0.name, unit: $0.unit, sector: sector, digits: 2) }
                 columns.append(SeriesColumn(metric: "debt_to_assets", unit: "ratio", sector: sector))
             }
         }

@@ -464,7 +464,6 @@ extension SweepSpec {
         guard let list = reader.sequence(node, "outcomes") else { return [] }
         var result: [SweepOutcome] = []
         var names = Set<String>()
-        let programme = (base.baseYear + 1)...base.endYear
         for (i, item) in list.enumerated() {
             let at = "outcomes[\(i)]"
             guard let map = reader.mapping(item, at, allowed: outcomeKeys, required: ["name", "metric", "aggregate"]) else { continue }
@@ -476,10 +475,11 @@ extension SweepSpec {
             var years = (base.baseYear...base.endYear)
             if let n = map["years"] {
                 if let y = n.scalar.flatMap({ Int($0.string) }) {
-                    if programme.contains(y) || y == base.baseYear { years = y...y } else {
+                    if years.contains(y) { years = y...y } else {
                         reader.report(n, at + ".years", "must be in \(base.baseYear)...\(base.endYear), got \(y)")
                     }
-                } else if let pair = reader.numberList(n, at + ".years", expectation: "a year", valid: { $0 == $0.rounded() }),
+                } else if n.sequence != nil,
+                          let pair = reader.numberList(n, at + ".years", expectation: "a year", valid: { $0 == $0.rounded() }),
                           pair.count == 2, Int(pair[0]) <= Int(pair[1]),
                           (base.baseYear...base.endYear).contains(Int(pair[0])),
                           (base.baseYear...base.endYear).contains(Int(pair[1])) {
