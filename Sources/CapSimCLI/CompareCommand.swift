@@ -44,13 +44,13 @@ public struct CompareCommand: ParsableCommand {
     public func run() throws {
         let scenarios = try loadAllOrReport([base] + variants)
         let mismatches = ScenarioComparison.mismatches(scenarios)
-        guard mismatches.isEmpty else { try reportAndExit(mismatches) }
+        guard mismatches.isEmpty else { try exitReporting(mismatches, nothing: "was written") }
         let runs = scenarios.map { ($0, Engine.run($0.batch(), options: Engine.Options(checkInvariants: true))) }
         let comparison: ScenarioComparison
         do {
             comparison = try ScenarioComparison(base: runs[0], variants: Array(runs.dropFirst()))
         } catch {
-            try reportAndExit(error.issues)
+            try exitReporting(error.issues, nothing: "was written")
         }
         let files = [("comparison.csv", comparison.comparisonCSV()),
                      ("closure_changes.csv", comparison.closureChangesCSV())]
@@ -65,13 +65,6 @@ public struct CompareCommand: ParsableCommand {
     }
 }
 
-/// Prints why the scenarios cannot be compared to standard error and exits with status 1.
-private func reportAndExit(_ issues: [ScenarioIssue]) throws -> Never {
-    for issue in issues { printError("error: \(issue)") }
-    printError("\(issues.count) error(s); nothing was written")
-    throw ExitCode(1)
-}
-
 /// Loads every scenario, or prints every problem in every file to standard error and exits with
 /// status 1, so one run of the command shows all that needs fixing.
 func loadAllOrReport(_ paths: [String]) throws -> [Scenario] {
@@ -84,10 +77,6 @@ func loadAllOrReport(_ paths: [String]) throws -> [Scenario] {
             issues += error.issues
         }
     }
-    guard issues.isEmpty else {
-        for issue in issues { printError("error: \(issue)") }
-        printError("\(issues.count) error(s); nothing was run or written")
-        throw ExitCode(1)
-    }
+    guard issues.isEmpty else { try exitReporting(issues) }
     return loaded
 }

@@ -63,11 +63,5 @@ public struct RunCommand: ParsableCommand {
 
 /// Loads a scenario, or prints every problem to standard error and exits with status 1.
 func loadOrReport(_ path: String) throws -> Scenario {
-    do {
-        return try Scenario.load(path: path)
-    } catch {
-        for issue in error.issues { printError("error: \(issue)") }
-        printError("\(error.issues.count) error(s); nothing was run or written")
-        throw ExitCode(1)
-    }
+    try loadAllOrReport([path])[0]
 }

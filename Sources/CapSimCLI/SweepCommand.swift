@@ -53,9 +53,7 @@ public struct SweepCommand: ParsableCommand {
         do {
             runner = try SweepRunner(spec: SweepSpec.load(path: sweep))
         } catch {
-            for issue in error.issues { printError("error: \(issue)") }
-            printError("\(error.issues.count) error(s); nothing was run or written")
-            throw ExitCode(1)
+            try exitReporting(error.issues)
         }
         let part = runner.experiments(shard: k, of: n)
         do {

@@ -5,7 +5,6 @@ import CapSimScenario
 struct CSVTable {
     /// The file name used in messages.
     let source: String
-    let header: [String]
     let records: [CSVRecord]
     private let column: [String: Int]
 
@@ -15,7 +14,7 @@ struct CSVTable {
         let all: [CSVRecord]
         do {
             all = try CSVParser.parse(text)
-        } catch let failure as CSVParser.Failure {
+        } catch let failure {
             throw ChartInputError(file: source, line: failure.line, message: failure.description)
         }
         guard let first = all.first else {
@@ -38,7 +37,6 @@ struct CSVTable {
                                   message: "\(record.fields.count) fields, the header has \(expected.count)")
         }
         self.source = source
-        header = expected
         records = Array(all.dropFirst())
         column = Dictionary(uniqueKeysWithValues: expected.enumerated().map { ($1, $0) })
     }

@@ -40,14 +40,8 @@ public struct Panel: Sendable, Equatable {
     public enum Legend: Sendable, Equatable {
         /// Right of the plot, for long lists (many rules or channels).
         case outsideRight
-        /// Inside the top-left corner, for two or three short entries.
-        case insideTopLeft
-        /// Inside the top-right corner.
-        case insideTopRight
         /// Under the plot in a row, where it never hides a line.
         case below
-        /// No legend.
-        case none
     }
 
     /// The panel's own heading (a sector or policy in small multiples); nil for none.

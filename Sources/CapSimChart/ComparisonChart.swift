@@ -1,11 +1,11 @@
 import CapSimCore
+import CapSimIO
 
 /// The base-vs-variant chart of a `comparison.csv` (written by `capsim compare`): for one metric,
 /// a panel per sector with the base and each variant as lines over the years.
 public enum ComparisonChart {
     /// The header `capsim compare` writes; one row per variant per metric, sector and year.
-    public static let header = ["metric", "sector", "year", "unit", "base", "variant", "base_value", "variant_value",
-                                "difference", "difference_pct"]
+    public static let header = ScenarioComparison.comparisonHeader
 
     /// Reads `path` and builds the chart of `metric` (in every sector, or only `sector`).
     public static func load(file path: String, metric: String = "capacity", sector: String? = nil) throws -> [Chart] {

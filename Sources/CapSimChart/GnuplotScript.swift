@@ -69,12 +69,9 @@ struct GnuplotScript {
             line("set ylabel \(quote(panel.yLabel))")
             switch panel.legend {
             case .outsideRight: line("set key outside right top vertical Left reverse noautotitle")
-            case .insideTopLeft: line("set key inside left top vertical Left reverse noautotitle opaque")
-            case .insideTopRight: line("set key inside right top vertical Left reverse noautotitle opaque")
             case .below: line("set key below horizontal Left reverse noautotitle")
-            case .none: line("unset key")
             }
-            if panel.legend != .none { line(panel.legendInverted ? "set key invert" : "set key noinvert") }
+            line(panel.legendInverted ? "set key invert" : "set key noinvert")
             xAxis(panel)
             if let range = panel.yRange {
                 line("set yrange [\(number(range.lowerBound)):\(number(range.upperBound))]")

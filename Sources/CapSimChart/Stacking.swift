@@ -24,8 +24,7 @@ struct Stack {
 
     /// One series per category, `low` = sum of the categories below, `high` = that plus its own.
     /// Bars leave out zero segments; bands keep them so the band is continuous.
-    func series(style: Series.Style, scale: Double = 1, colors: (Int, String) -> String = { i, _ in Palette.color(i) })
-        -> [Series] {
+    func series(style: Series.Style, scale: Double = 1) -> [Series] {
         let years = self.years
         var below = [Int: Double]()
         var result: [Series] = []
@@ -38,7 +37,7 @@ struct Stack {
                 points.append(Series.Point(x: Double(year), low: low, high: low + value))
                 below[year] = low + value
             }
-            result.append(Series(label: category, color: colors(i, category), style: style, points: points))
+            result.append(Series(label: category, color: Palette.color(i), style: style, points: points))
         }
         return result
     }

@@ -289,16 +289,6 @@ extension Generation {
     }
 
     /// The state enterprise of `family` with the most base capacity (the first on a tie).
-    func largestStateFirm(_ family: Family) -> String? {
-        var capacity = [Double](repeating: 0, count: firms.count)
-        for u in units where !u.planned { capacity[u.firm] += u.capacity }
-        var best: Int?
-        for i in firms.indices where firms[i].owner == .state && firms[i].family == family {
-            if best == nil || capacity[i] > capacity[best!] { best = i }
-        }
-        return best.map { firms[$0].id }
-    }
-
     func financeYAML(_ y: inout YAMLLines, _ present: [Sector]) {
         let heavy = present.filter { [.coal, .iron, .steel].contains($0) }
         let y1 = spec.baseYear + 1
@@ -341,14 +331,14 @@ extension Generation {
         y.line(4, "lossYears: 3", "consecutive loss years")
         y.line(4, "match: any")
         y.line(4, "actions:")
-        if present.contains(.coal), let acquirer = largestStateFirm(.coal) {
+        if present.contains(.coal), let acquirer = largestStateFirm(.coal).map({ firms[$0].id }) {
             y.line(6, "- sectors: [coal]", "state coal zombies merge into the largest state coal group")
             y.line(8, "owner: state")
             y.line(8, "action: merger")
             y.line(8, "into: \(acquirer)")
         }
         let steel = present.filter { $0 == .iron || $0 == .steel }
-        if !steel.isEmpty, let acquirer = largestStateFirm(.steel) {
+        if !steel.isEmpty, let acquirer = largestStateFirm(.steel).map({ firms[$0].id }) {
             y.line(6, "- sectors: \(sectors(steel))", "state steel zombies merge into the largest state steel group")
             y.line(8, "owner: state")
             y.line(8, "action: merger")

@@ -1,4 +1,5 @@
 import CapSimCore
+import CapSimScenario
 import Foundation
 
 // Synthetic scenarios (`capsim generate`): a scenario YAML, one facility table and one enterprise
@@ -84,9 +85,7 @@ public struct GeneratorSpec: Sendable, Equatable {
     /// Everything wrong with the spec, as messages; empty when it can be generated.
     public func problems() -> [String] {
         var p: [String] = []
-        if name.isEmpty || !name.unicodeScalars.allSatisfy({
-            CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)
-        }) {
+        if !Scenario.isValidName(name) {
             p.append("name must be non-empty letters, digits, '-', '_' or '.', got '\(name)'")
         }
         if !(1900...2199).contains(baseYear) { p.append("base year must be in 1900...2199, got \(baseYear)") }
@@ -741,7 +740,7 @@ struct Generation {
                 .max(by: { budget[$0] < budget[$1] }) {
                 chosen = most
             } else {
-                chosen = largestFirm(family, sector: sector) ?? firm("\(regions[0].id)-\(family.name)-group-1", .state, family, single: false)
+                chosen = largestStateFirm(family, in: sector) ?? firm("\(regions[0].id)-\(family.name)-group-1", .state, family, single: false)
             }
             let owner = firms[chosen].owner
             let region = siteRegion(chosen, sector: sector) ?? d.pick(weights[family.rawValue])
@@ -767,11 +766,11 @@ struct Generation {
         return (small.isEmpty ? own : small).max { $0.capacity < $1.capacity }?.region
     }
 
-    /// The state enterprise of `family` with the most base capacity in `sector` (any sector of
-    /// the family when it has none there).
-    func largestFirm(_ family: Family, sector: Sector) -> Int? {
+    /// The state enterprise of `family` with the most base capacity, in `sector` or in all its
+    /// sectors; the first in table order on a tie; nil when the family has no state enterprise.
+    func largestStateFirm(_ family: Family, in sector: Sector? = nil) -> Int? {
         var capacity = [Double](repeating: 0, count: firms.count)
-        for u in units where !u.planned && u.kind.sector == sector { capacity[u.firm] += u.capacity }
+        for u in units where !u.planned && (sector == nil || u.kind.sector == sector) { capacity[u.firm] += u.capacity }
         let state = firms.indices.filter { firms[$0].owner == .state && firms[$0].family == family }
         return state.max { capacity[$0] < capacity[$1] || (capacity[$0] == capacity[$1] && $0 > $1) }
     }
@@ -825,7 +824,7 @@ struct Generation {
             let small = operating.filter { Self.underSizeRule($0) }
             return GeneratedScenario.SectorTotals(
                 sector: sector, units: mine.count, plannedUnits: mine.count - operating.count,
-                capacity10kt: operating.reduce(0) { $0 + $1.capacity },
+                capacity10kt: baseCapacity(sector),
                 plannedCapacity10kt: mine.filter(\.planned).reduce(0) { $0 + $1.capacity },
                 workers: operating.reduce(0) { $0 + $1.workers }, unitsUnderSizeRule: small.count,
                 capacityUnderSizeRule10kt: small.reduce(0) { $0 + $1.capacity })
@@ -854,9 +853,7 @@ struct Generation {
     // MARK: tables
 
     func facilitiesCSV() -> String {
-        var csv = CSVText(header: ["id", "name", "kind", "enterprise", "owner", "region", "capacity_10kt", "size",
-                                   "start_year", "reserve_years", "unit_cost_yuan_per_t", "price_yuan_per_t",
-                                   "logistics_km", "safety_flag", "workers", "source"])
+        var csv = CSVText(header: FacilityTableReader.columns)
         for u in units {
             csv.append([u.id, u.name, u.kind.rawValue, firms[u.firm].id, u.owner.rawValue, regions[u.region].id,
                         decimalText(u.capacity), decimalText(u.size), "\(u.startYear)",
@@ -867,10 +864,7 @@ struct Generation {
     }
 
     func enterprisesCSV() -> String {
-        var csv = CSVText(header: ["id", "owner", "assets_yuan", "bank_loans_yuan", "bonds_yuan",
-                                   "private_financing_yuan", "wage_arrears_yuan", "tax_arrears_yuan",
-                                   "social_insurance_arrears_yuan", "bank_rate", "bond_rate", "private_rate",
-                                   "fixed_cost_yuan_per_year", "loss_years_to_base", "source"])
+        var csv = CSVText(header: EnterpriseTableReader.columns)
         for f in firms {
             csv.append([f.id, f.owner.rawValue, decimalText(f.assets, digits: 0)]
                        + f.debt.map { decimalText($0, digits: 0) }

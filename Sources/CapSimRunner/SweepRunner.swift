@@ -32,9 +32,8 @@ public final class SweepRunner: @unchecked Sendable {
     /// threaded run), plus a facility-year state.
     public let bytesPerExperiment: Int
     private let outcomeColumns: [(columns: [Int], years: [Int])]
-    /// Each policy variant resolved once; an experiment re-resolves only the sections its
-    /// parameters change and takes the rest from here.
-    private let policyBases: [Scenario]
+    /// The top-level scenario keys the parameters edit: an experiment re-resolves only these and
+    /// takes the rest from its policy's scenario, resolved once (`SweepPolicy.scenario`).
     private let changedSections: Set<String>
 
     /// Prepares `spec`: builds its design, runs the base scenario once to learn its series, and
@@ -51,9 +50,6 @@ public final class SweepRunner: @unchecked Sendable {
         case let .sobol(n): design = SobolSequence(dimension: d, count: n)
         case let .saltelli(n): design = Saltelli(dimension: d, baseCount: n)
         case let .morris(r, p): design = Morris(dimension: d, trajectories: r, levels: p, seed: spec.seed)
-        }
-        policyBases = try spec.policies.map { (p: SweepPolicy) throws(ScenarioError) -> Scenario in
-            try Scenario.load(p.document, reusingTablesOf: spec.base)
         }
         changedSections = Set(spec.parameters.compactMap { p -> String? in
             if case let .key(k) = p.path.segments.first { return k } else { return nil }
@@ -137,7 +133,8 @@ public final class SweepRunner: @unchecked Sendable {
             for (parameter, x) in zip(spec.parameters, values) {
                 document = try document.setting(parameter.path, to: x, scale: parameter.scale, origin: spec.file)
             }
-            let scenario = try Scenario.load(document, reusingTablesOf: policyBases[p], changedSections: changedSections)
+            let scenario = try Scenario.load(document, reusingTablesOf: spec.policies[p].scenario,
+                                             changedSections: changedSections)
             return (scenario.policy, spec.policies[p].name, point, values)
         } catch {
             let named = zip(spec.parameters, values).map { "\($0.name)=\(ScenarioDocument.numberText($1))" }.joined(separator: ", ")

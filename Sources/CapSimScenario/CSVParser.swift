@@ -43,7 +43,7 @@ public enum CSVParser {
     }
 
     /// Parses `text` into records; blank lines are skipped. A leading UTF-8 byte-order mark is dropped.
-    public static func parse(_ text: String) throws -> [CSVRecord] {
+    public static func parse(_ text: String) throws(Failure) -> [CSVRecord] {
         var records: [CSVRecord] = []
         var fields: [String] = []
         var field = ""

@@ -69,15 +69,8 @@ enum CSVTable {
         let records: [CSVRecord]
         do {
             records = try CSVParser.parse(text)
-        } catch CSVParser.Failure.unterminatedQuote(let line) {
-            issues.append(ScenarioIssue(file: file, line: line, message: "a quoted field is never closed"))
-            return []
-        } catch CSVParser.Failure.textAfterClosingQuote(let line) {
-            issues.append(ScenarioIssue(file: file, line: line,
-                                        message: "text after a closing quote; double a quote inside a quoted field (\"\")"))
-            return []
         } catch {
-            issues.append(ScenarioIssue(file: file, message: "\(error)"))
+            issues.append(ScenarioIssue(file: file, line: error.line, message: error.description))
             return []
         }
         guard let header = records.first else {

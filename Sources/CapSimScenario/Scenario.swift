@@ -97,7 +97,7 @@ extension Scenario {
                                        required: ["name", "baseYear", "endYear", "facilityTables"])
         else { return }
         if let n = top["name"], let s = reader.string(n, "name") {
-            if s.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }) {
+            if Self.isValidName(s) {
                 name = s
             } else {
                 reader.report(n, "name", "use letters, digits, '-', '_' or '.' only (it is written into every output row)")
@@ -177,6 +177,12 @@ extension Scenario {
     }
 
     var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }
+
+    /// Whether `name` can name a scenario: letters, digits, '-', '_' or '.', since it is written
+    /// into every output row.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+    }
 
     /// The years between the optional `from` and `to` keys (defaults: the programme's first and
     /// last year, recorded in `defaulted`); nil, with an issue, when `to` is before `from`.

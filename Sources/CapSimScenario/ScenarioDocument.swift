@@ -178,20 +178,6 @@ public struct ScenarioDocument: @unchecked Sendable {
         return canonical
     }
 
-    /// The number at `path`, if there is one.
-    public func number(at path: ScenarioPath) -> Double? {
-        var node: Node? = root
-        for segment in path.segments {
-            guard let current = node else { return nil }
-            switch segment {
-            case let .key(k): node = current.mapping.flatMap { m in Self.position(of: k, in: m).map { m[$0].value } }
-            case let .index(i): node = current.sequence.flatMap { i >= 0 && i < $0.count ? $0[i] : nil }
-            case let .id(id): node = current.sequence?.first { Self.idOf($0) == id }
-            }
-        }
-        return node?.scalar.flatMap { Double($0.string) }
-    }
-
     /// Replaces the value at `path` with `value`, recording `file` as its origin.
     ///
     /// - Throws: `PathError` when a step of the path does not exist, or `value` is of another kind

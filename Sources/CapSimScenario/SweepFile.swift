@@ -86,6 +86,8 @@ public struct SweepPolicy: @unchecked Sendable {
     public var name: String
     /// The base document with the variant's `set:` values applied.
     public var document: ScenarioDocument
+    /// That document resolved: the sections a sweep's parameters leave alone come from here.
+    public var scenario: Scenario
 }
 
 /// A scalar outcome of an experiment: a metric's yearly values for one sector (or all sectors
@@ -146,7 +148,7 @@ extension SweepSpec {
                               : "not allowed with the \(design.name) design: its sensitivity estimators assume independent inputs")
             }
         }
-        var policies: [SweepPolicy] = [SweepPolicy(name: "base", document: baseDocument)]
+        var policies: [SweepPolicy] = [SweepPolicy(name: "base", document: baseDocument, scenario: base)]
         if let n = top["policies"] {
             policies = readPolicies(n, document: baseDocument, base: base, reader: &reader)
         }
@@ -259,7 +261,7 @@ extension SweepSpec {
                 }
             }
             guard reader.issues.count == before, let name, let distribution, let path else { continue }
-            var parameter = SweepParameter(name: name, path: path, canonicalPath: canonical, scale: scale,
+            let parameter = SweepParameter(name: name, path: path, canonicalPath: canonical, scale: scale,
                                            distribution: distribution, grid: grid, levels: levels,
                                            line: item.mark?.line)
             // Try the values at the ends of the distribution (and its median): a value the
@@ -272,7 +274,6 @@ extension SweepSpec {
                     break
                 }
             }
-            parameter.canonicalPath = canonical
             result.append(parameter)
         }
         return result
@@ -448,14 +449,12 @@ extension SweepSpec {
             }
             guard reader.issues.count == before else { continue }
             do {
-                _ = try Scenario.load(edited, reusingTablesOf: base)
+                result.append(SweepPolicy(name: name, document: edited, scenario: try Scenario.load(edited, reusingTablesOf: base)))
             } catch {
                 for issue in error.issues {
                     reader.report(map["set"] ?? item, at + ".set", (issue.field.map { "\($0): " } ?? "") + issue.message)
                 }
-                continue
             }
-            result.append(SweepPolicy(name: name, document: edited))
         }
         return result
     }
