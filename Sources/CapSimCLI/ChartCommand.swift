@@ -109,9 +109,12 @@ public struct ChartCommand: ParsableCommand {
 
     /// Fan charts from a sweep store (recognised by the SQLite header) or a quantile CSV.
     private func fanCharts(_ path: String) throws -> [Chart] {
-        let head = FileManager.default.contents(atPath: path)?.prefix(16)
-        guard let head, head == Data("SQLite format 3\u{0}".utf8) else {
-            return try FanChart.load(file: fan!, metric: metric!, sector: sector)
+        // Only the 16-byte header is read to tell a store (which may be gigabytes) from a CSV.
+        let handle = FileHandle(forReadingAtPath: path)
+        let head = try handle?.read(upToCount: 16)
+        try handle?.close()
+        guard head == Data("SQLite format 3\u{0}".utf8) else {
+            return try FanChart.load(file: path, metric: metric!, sector: sector)
         }
         let csv = try SweepAnalysis.quantilesCSV(SweepStore.read(path: path), metric: metric, sector: sector)
         return try FanChart.charts(csv: csv, source: path, metric: metric!, sector: sector)

@@ -6,7 +6,7 @@ public enum ClosureCause: Sendable, Equatable {
     case rule(id: String, criterion: ClosureCriterion, measured: Double, threshold: Double)
     /// A target picked the unit; `closedBefore` is the sector's capacity closed this year before it.
     case target(id: String, targetCapacity: Double, closedBefore: Double, priority: [PriorityKey])
-    /// Its enterprise went bankrupt as a zombie the year before (docs/MODEL.md §8.5).
+    /// Its enterprise went bankrupt as a zombie the year before (docs/MODEL.md §2.0a, §8.4).
     case enterpriseExit(enterprise: String)
 
     /// The rule identifier reported in closure logs.

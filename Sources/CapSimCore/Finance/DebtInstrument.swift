@@ -6,7 +6,8 @@ public struct EnterpriseFilter: Sendable, Equatable {
     public var owner: OwnerType?
     /// Enterprise ids; empty = any.
     public var enterprises: [String]
-    /// Only enterprises flagged as zombies (in this or an earlier year).
+    /// Only enterprises already flagged as zombies. Levers run before the year's zombie test, so
+    /// for a lever that means an earlier year; a zombie action also sees this year's flag.
     public var zombiesOnly: Bool
 
     /// Creates a filter.

@@ -243,7 +243,7 @@ struct ResettlementModel {
                     }
                 }
             }
-            // 5. The year's costs, charged on the stocks at the start of the year.
+            // 5. The year's costs, charged on the stocks after this year's placements (MODEL.md §7.4).
             for σ in 0..<sectorCount where reportedPosition[σ] != nil {
                 guard let profile = policy.sectors[Sector.allCases[σ]] else { continue }
                 let wage = profile.wageYuanPerYear
