@@ -99,6 +99,18 @@ import Testing
         #expect(lines.count == 1 + 2 * 6)
         #expect(lines[1].hasPrefix("plan,capacity,coal,2015,10kt/yr,8,4897,4897,"))
 
+        // The fan chart straight from the store equals the one from its quantile CSV.
+        let q2 = dir.appendingPathComponent("q.csv").path
+        #expect(try CLIHarness.run(["analyze", "quantiles", merged, "--metric", "capacity", "--sector", "coal", "--out", q2]).status == 0)
+        for (input, folder) in [(merged, "fan-store"), (q2, "fan-csv")] {
+            let c = try CLIHarness.run(["chart", "--fan", input, "--metric", "capacity", "--sector", "coal",
+                                        "--out", dir.appendingPathComponent(folder).path])
+            #expect(c.status == 0, "\(c.stderr)")
+        }
+        let fromStore = try Data(contentsOf: dir.appendingPathComponent("fan-store/fan-capacity-coal.png"))
+        ImageCheck.expectPNG(fromStore, "fan chart from the store")
+        #expect(fromStore == (try Data(contentsOf: dir.appendingPathComponent("fan-csv/fan-capacity-coal.png"))))
+
         let bad = try CLIHarness.run(["analyze", "quantiles", merged, "--metric", "capacty"])
         #expect(bad.status == 1 && bad.stderr.contains("no metric 'capacty'"))
         let sobol = try CLIHarness.run(["analyze", "sobol", merged, "--outcome", "coal_closed"])
