@@ -65,6 +65,8 @@ let package = Package(
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
+        // Helpers shared by the test targets: temporary files that remove themselves, image checks.
+        .target(name: "CapSimTestSupport", path: "Tests/CapSimTestSupport"),
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
@@ -72,12 +74,16 @@ let package = Package(
             name: "CapSimCoreTests",
             dependencies: ["CapSimCore", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
-        .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario"]),
-        .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore"]),
+        .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario", "CapSimTestSupport"]),
+        .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore", "CapSimTestSupport"]),
         .testTarget(
             name: "CapSimRunnerTests",
-            dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimSweep", "CapSimCore", "CapSimIO"]),
-        .testTarget(name: "CapSimChartTests", dependencies: ["CapSimChart", "CapSimCore", "CapSimIO", "CapSimScenario"]),
+            dependencies: [
+                "CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimSweep", "CapSimCore", "CapSimIO", "CapSimTestSupport",
+            ]),
+        .testTarget(
+            name: "CapSimChartTests",
+            dependencies: ["CapSimChart", "CapSimCore", "CapSimIO", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// Malformed scenarios through the real binary: a located message, a non-zero exit, nothing written.
-@Suite(.serialized) struct BadInputTests {
+@Suite(.serialized, .removesTemporaryFiles) struct BadInputTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var label: String
         var file: String

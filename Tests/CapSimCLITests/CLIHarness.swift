@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// Runs the real `capsim` binary built next to the test bundle and captures its output.
 struct CLIHarness {
@@ -41,7 +42,7 @@ struct CLIHarness {
 
     /// A fresh copy of the Jilin scenario folder in a temporary directory.
     static func copyOfJilin() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cli-\(UUID().uuidString)")
+        let dir = temporaryPath("cli")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let target = dir.appendingPathComponent("jilin-2016")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Scenarios/jilin-2016"), to: target)

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// `capsim chart` through the real binary: images from a real Jilin run and the fixture tables,
 /// and bad input rejected with a located message, exit status 1 and nothing written.
-@Suite(.serialized) final class ChartCommandTests {
+@Suite(.serialized, .removesTemporaryFiles) final class ChartCommandTests {
     static let fixtures = CLIHarness.packageRoot.appendingPathComponent("Tests/Fixtures/charts")
     /// Temporary folders of this test, removed when it ends (a class so that deinit can).
     private var folders: [URL] = []
@@ -11,7 +12,7 @@ import Testing
     deinit { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
 
     func tempFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-chart-cli-\(UUID().uuidString)")
+        let dir = temporaryPath("chart-cli")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         folders.append(dir)
         return dir

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// `capsim compare` through the real binary: Jilin against variants of itself.
-@Suite(.serialized) struct CompareCommandTests {
+@Suite(.serialized, .removesTemporaryFiles) struct CompareCommandTests {
     static func tempDir(_ label: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(label)-\(UUID().uuidString)")
+        temporaryPath(label)
     }
 
     /// A copy of Jilin named `jilin-45` whose general mine size rule (`coal-under-30`, S000:L56)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// The Jilin enterprises and debt end to end (S000:L56: 263.8亿元 of coal debt).
-@Suite(.serialized) struct FinanceRunTests {
+@Suite(.serialized, .removesTemporaryFiles) struct FinanceRunTests {
     @Test func jilinOpensWithTheCoalDebtAndKeepsTheIdentityEveryYear() throws {
         let (result, out) = try RunCommandTests.runJilin()
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// `capsim generate` through the real binary: the files it writes validate and run.
-@Suite(.serialized) struct GenerateCommandTests {
+@Suite(.serialized, .removesTemporaryFiles) struct GenerateCommandTests {
     static func tempDir() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("capsim-generate-\(UUID().uuidString)")
+        temporaryPath("generate")
     }
 
     @Test func provinceGeneratesValidatesAndRuns() throws {

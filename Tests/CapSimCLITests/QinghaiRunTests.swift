@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// The Qinghai scenario end to end through the real binary: the plan totals of S004:L22 (steel 50,
 /// coal 276, and the cement part of the 225 of other obsolete capacity) over 2016-2018, the yearly
 /// split the scenario assumes, the zombie exits and the resettlement conservation.
-@Suite(.serialized) struct QinghaiRunTests {
+@Suite(.serialized, .removesTemporaryFiles) struct QinghaiRunTests {
     static let yaml = "Scenarios/qinghai-2016/scenario.yaml"
 
     static func runQinghai(_ scenario: URL? = nil) throws -> (CLIHarness.Output, URL) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-out-\(UUID().uuidString)")
+        let out = temporaryPath("out")
         let path = scenario?.appendingPathComponent("scenario.yaml").path ?? yaml
         let result = try CLIHarness.run(["run", path, "--out", out.path])
         return (result, out)
@@ -16,7 +17,7 @@ import Testing
 
     /// A fresh copy of the Qinghai scenario folder in a temporary directory.
     static func copyOfQinghai() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cli-\(UUID().uuidString)")
+        let dir = temporaryPath("cli")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let target = dir.appendingPathComponent("qinghai-2016")
         try FileManager.default.copyItem(at: CLIHarness.packageRoot.appendingPathComponent("Scenarios/qinghai-2016"),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// The Jilin resettlement channels end to end (S000:L56, A1 L184, A1 L202).
-@Suite(.serialized) struct ResettlementRunTests {
+@Suite(.serialized, .removesTemporaryFiles) struct ResettlementRunTests {
     @Test func jilinReproducesThePlanChannelFigures() throws {
         let (result, out) = try RunCommandTests.runJilin()
         #expect(result.status == 0, "\(result.stderr)")

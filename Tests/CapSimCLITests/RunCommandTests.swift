@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// End to end through the real binary: the Jilin plan's figures (S000:L163, L165, L180, L190).
-@Suite(.serialized) struct RunCommandTests {
+@Suite(.serialized, .removesTemporaryFiles) struct RunCommandTests {
     static func runJilin(_ scenario: URL? = nil) throws -> (CLIHarness.Output, URL) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-out-\(UUID().uuidString)")
+        let out = temporaryPath("out")
         let path = scenario?.appendingPathComponent("scenario.yaml").path ?? "Scenarios/jilin-2016/scenario.yaml"
         let result = try CLIHarness.run(["run", path, "--out", out.path])
         return (result, out)

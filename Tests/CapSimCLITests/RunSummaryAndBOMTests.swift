@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// `summary.json` of `capsim run`, and `--bom` on `run` and `compare`, through the real binary.
-@Suite(.serialized) struct RunSummaryAndBOMTests {
+@Suite(.serialized, .removesTemporaryFiles) struct RunSummaryAndBOMTests {
     static let jilin = "Scenarios/jilin-2016/scenario.yaml"
 
     static func run(_ arguments: [String]) throws -> URL {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-out-\(UUID().uuidString)")
+        let out = temporaryPath("out")
         let result = try CLIHarness.run(arguments + ["--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         return out

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// Every number in a bundled scenario has a unit and a source: a seed line or a stated assumption.
-@Suite struct ScenarioSourcesTests {
+@Suite(.removesTemporaryFiles) struct ScenarioSourcesTests {
     /// Every folder of `Scenarios/` that holds a `scenario.yaml`.
     static let scenarios: [String] = {
         let root = CLIHarness.packageRoot.appendingPathComponent("Scenarios")

@@ -1,9 +1,10 @@
 import CapSimStore
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// `capsim sweep`, `merge` and `analyze` through the real binary, including a run killed mid-way.
-@Suite(.serialized) struct SweepCommandTests {
+@Suite(.serialized, .removesTemporaryFiles) struct SweepCommandTests {
     static func sweepText(samples: Int) -> String {
         """
         scenario: \(CLIHarness.packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path)
@@ -27,7 +28,7 @@ import Testing
     }
 
     func folder(samples: Int) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sweep-\(UUID().uuidString)")
+        let dir = temporaryPath("sweep")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data(Self.sweepText(samples: samples).utf8).write(to: dir.appendingPathComponent("sweep.yaml"))
         return dir

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
-@Suite struct ValidateCommandTests {
+@Suite(.removesTemporaryFiles) struct ValidateCommandTests {
     @Test func validatePrintsResolvedScenarioWithDefaults() throws {
         let result = try CLIHarness.run(["validate", "Scenarios/jilin-2016/scenario.yaml"])
         #expect(result.status == 0, "\(result.stderr)")

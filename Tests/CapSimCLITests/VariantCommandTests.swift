@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// The bundled 450 kt variant through the real binary: provenance in `validate`, the mines it moves
 /// in `run`, and a chart of its comparison with the plan.
-@Suite struct VariantCommandTests {
+@Suite(.removesTemporaryFiles) struct VariantCommandTests {
     static let variant = "Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml"
 
     @Test func validateShowsWhereEachValueCameFrom() throws {
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func runClosesTheMinesBetween30And45In2018() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-variant-\(UUID().uuidString)")
+        let out = temporaryPath("variant")
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try CLIHarness.run(["run", Self.variant, "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func compareAndChartShowTheDifference() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-variant-\(UUID().uuidString)")
+        let out = temporaryPath("variant")
         defer { try? FileManager.default.removeItem(at: out) }
         let c = try CLIHarness.run(["compare", "Scenarios/jilin-2016/scenario.yaml", Self.variant, "--out", out.path])
         #expect(c.status == 0, "\(c.stderr)")

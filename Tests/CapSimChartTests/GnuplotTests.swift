@@ -1,11 +1,12 @@
 import CapSimChart
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// Rendering through the real gnuplot (installed by scripts/setup), and its failures.
-@Suite struct GnuplotTests {
+@Suite(.removesTemporaryFiles) struct GnuplotTests {
     func tempFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-chart-test-\(UUID().uuidString)")
+        let dir = temporaryPath("chart-test")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -78,7 +79,7 @@ import Testing
 }
 
 /// A missing CJK font is a warning, since the images are still drawn but Chinese may show as boxes.
-@Suite struct FontCheckTests {
+@Suite(.removesTemporaryFiles) struct FontCheckTests {
     let chart = Chart(name: "cjk", title: "吉林省", panels: [
         Panel(yLabel: "万吨/年", series: [
             Series(label: "煤炭", color: "#000000", style: .line(width: 1, dashed: false),

@@ -4,9 +4,10 @@ import CapSimIO
 import CapSimScenario
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// Run-folder charts built from a real Jilin run: the plotted figures are the tables' figures.
-@Suite struct RunChartsTests {
+@Suite(.removesTemporaryFiles) struct RunChartsTests {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -144,7 +145,7 @@ import Testing
         #expect { try RunCharts.load(folder: "/nonexistent/run") } throws: {
             "\($0)".hasPrefix("/nonexistent/run: no such folder")
         }
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-chart-\(UUID().uuidString)")
+        let empty = temporaryPath("chart")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
         #expect { try RunCharts.load(folder: empty.path) } throws: {

@@ -1,9 +1,10 @@
 import CapSimChart
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// Comparison and fan charts from the fixture tables in Tests/Fixtures/charts, and their errors.
-@Suite struct TableChartsTests {
+@Suite(.removesTemporaryFiles) struct TableChartsTests {
     static let fixtures = RunChartsTests.packageRoot.appendingPathComponent("Tests/Fixtures/charts")
     static func fixture(_ name: String) throws -> String {
         try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)

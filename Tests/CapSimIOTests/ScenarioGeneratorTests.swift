@@ -3,15 +3,16 @@ import CapSimIO
 import CapSimScenario
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// `ScenarioGenerator`: deterministic text, files that load and run, and the national preset's
 /// counts and totals within the ranges docs/GENERATOR.md documents.
-@Suite struct ScenarioGeneratorTests {
+@Suite(.removesTemporaryFiles) struct ScenarioGeneratorTests {
     static let tag = "assumption: synthetic (capsim generate, seed "
 
     /// The generated files written into a fresh temporary folder.
     static func write(_ g: GeneratedScenario) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-gen-\(UUID().uuidString)")
+        let dir = temporaryPath("gen")
         try AtomicOutput.write(g.files.map { ($0.name, $0.contents) }, to: dir.path)
         return dir
     }

@@ -3,9 +3,10 @@ import CapSimIO
 import CapSimScenario
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// The sweep's per-sector series against `projections.csv`, which sums the same quantities its own way.
-@Suite struct SectorSeriesTests {
+@Suite(.removesTemporaryFiles) struct SectorSeriesTests {
     @Test func seriesEqualTheProvinceRowsOfProjections() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

@@ -3,9 +3,10 @@ import CapSimStore
 import CapSimSweep
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// The analysis commands' library, fed through a real store with functions of known sensitivity.
-@Suite struct SweepAnalysisTests {
+@Suite(.removesTemporaryFiles) struct SweepAnalysisTests {
     /// A store of `points` experiments of a design with `designPoints` points (default: all there).
     func store(design: String, points: Int, designPoints: Int? = nil, parameters: [String], extra: [String: String] = [:],
                outputs: (Int) -> Double) throws -> SweepStore {

@@ -5,6 +5,7 @@ import CapSimScenario
 import CapSimStore
 import Foundation
 import Testing
+import CapSimTestSupport
 
 /// A small Jilin sweep, shared by the runner tests.
 enum SweepFixture {
@@ -51,13 +52,13 @@ enum SweepFixture {
     }
 
     static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-runner-\(UUID().uuidString)")
+        let url = temporaryPath("runner")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 }
 
-@Suite struct SweepRunnerTests {
+@Suite(.removesTemporaryFiles) struct SweepRunnerTests {
     @Test func experimentsCrossPoliciesWithDesignPoints() throws {
         let runner = try SweepFixture.runner(SweepFixture.folder())
         #expect(runner.experimentCount == 24)

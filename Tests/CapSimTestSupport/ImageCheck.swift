@@ -5,9 +5,9 @@ import FoundationXML
 #endif
 
 /// Checks that bytes are a real image by their headers, not by trusting the file name.
-enum ImageCheck {
+public enum ImageCheck {
     /// Width and height from a PNG's IHDR chunk, which must follow the 8-byte signature.
-    static func pngSize(_ data: Data) -> (width: UInt32, height: UInt32)? {
+    public static func pngSize(_ data: Data) -> (width: UInt32, height: UInt32)? {
         let bytes = [UInt8](data)
         guard bytes.count > 24, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
               bytes[12..<16] == [0x49, 0x48, 0x44, 0x52] else { return nil }  // "IHDR"
@@ -16,7 +16,7 @@ enum ImageCheck {
     }
 
     /// The root element's name when `data` parses as XML.
-    static func xmlRoot(_ data: Data) -> String? {
+    public static func xmlRoot(_ data: Data) -> String? {
         final class Root: NSObject, XMLParserDelegate {
             var name: String?
             func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
@@ -31,14 +31,16 @@ enum ImageCheck {
     }
 
     /// Expects a non-empty PNG with positive width and height.
-    static func expectPNG(_ data: Data, _ label: String) {
+    public static func expectPNG(_ data: Data, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let size = pngSize(data)
-        #expect(size != nil, "\(label) is not a PNG")
-        if let size { #expect(size.width > 0 && size.height > 0, "\(label) has size \(size)") }
+        #expect(size != nil, "\(label) is not a PNG", sourceLocation: sourceLocation)
+        if let size {
+            #expect(size.width > 0 && size.height > 0, "\(label) has size \(size)", sourceLocation: sourceLocation)
+        }
     }
 
     /// Expects well-formed XML whose root is <svg>.
-    static func expectSVG(_ data: Data, _ label: String) {
-        #expect(xmlRoot(data) == "svg", "\(label) is not SVG XML")
+    public static func expectSVG(_ data: Data, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(xmlRoot(data) == "svg", "\(label) is not SVG XML", sourceLocation: sourceLocation)
     }
 }
