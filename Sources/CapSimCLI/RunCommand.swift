@@ -14,7 +14,8 @@ public struct RunCommand: ParsableCommand {
             openings.csv (new units opened or blocked by capacity replacement) and, when the scenario
             models debt, enterprises.csv (every enterprise's accounts), and summary.json (the
             printed summary for other programs, schema in docs/SUMMARY-JSON.md). Files are written atomically:
-            on any error nothing is written.
+            on any error (a full disk included) nothing is written, not even the folder. A run killed
+            while writing leaves hidden .capsim-tmp-* files, which the next write into the folder removes.
             """)
 
     @Argument(help: "The scenario YAML file.")
@@ -30,13 +31,21 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         let loaded = try loadOrReport(scenario)
         let result = Engine.run(loaded.batch(), options: Engine.Options(checkInvariants: true))
+        // Each table is streamed to its file as it is formatted: memory stays flat in the run's size.
         var files = [
-            ("projections.csv", ProjectionTables.projections(result)),
-            ("closures.csv", ProjectionTables.closures(result, facilities: loaded.facilities)),
-            ("openings.csv", ProjectionTables.openings(result, facilities: loaded.facilities)),
+            AtomicOutput.Stream(name: "projections.csv") { try ProjectionTables.writeProjections(result, to: $0) },
+            AtomicOutput.Stream(name: "closures.csv") {
+                try ProjectionTables.writeClosures(result, facilities: loaded.facilities, to: $0)
+            },
+            AtomicOutput.Stream(name: "openings.csv") {
+                try ProjectionTables.writeOpenings(result, facilities: loaded.facilities, to: $0)
+            },
         ]
-        if let accounts = ProjectionTables.enterpriseAccounts(result) { files.append(("enterprises.csv", accounts)) }
-        files.append(("summary.json", RunSummary(scenario: loaded, result: result).json()))
+        if result.finance != nil {
+            files.append(AtomicOutput.Stream(name: "enterprises.csv") { try ProjectionTables.writeEnterpriseAccounts(result, to: $0) })
+        }
+        let summary = RunSummary(scenario: loaded, result: result).json()
+        files.append(AtomicOutput.Stream(name: "summary.json") { $0.raw(Array(summary.utf8)) })
         do {
             try AtomicOutput.write(files, to: out, csvByteOrderMark: csv.bom)
         } catch {
@@ -56,7 +65,7 @@ public struct RunCommand: ParsableCommand {
             print("warning: new unit \(f.id) (\(f.name)) did not open: replacement needs "
                   + "\(decimalText(b.creditNeeded10kt)) 10kt/yr retired, \(f.enterprise) has \(decimalText(b.creditAvailable10kt))")
         }
-        print("wrote " + files.map { "\(out)/\($0.0)" }.joined(separator: ", ")
+        print("wrote " + files.map { "\(out)/\($0.name)" }.joined(separator: ", ")
               + " (\(result.closures.count) closures, \(result.openings.count) openings)")
     }
 }
