@@ -12,9 +12,10 @@ public struct CapsimCommand: ParsableCommand {
                   and out/openings.csv, and print a summary.
               capsim run Scenarios/jilin-2016/scenario.yaml --out runs/jilin
                   The same, into another folder.
-              capsim compare Scenarios/jilin-2016/scenario.yaml runs/jilin-45/scenario.yaml
-                  Run both and list what the variant changes, largest first; write
-                  out/comparison.csv and out/closure_changes.csv.
+              capsim compare Scenarios/jilin-2016/scenario.yaml Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml
+                  Run the plan and a variant of it (mines under 45 instead of 30 10kt/yr close) and
+                  list what the variant changes, largest first; write out/comparison.csv and
+                  out/closure_changes.csv.
               capsim validate Scenarios/jilin-2016/scenario.yaml
                   Print the scenario as resolved (every default that applies), or every error found.
               capsim generate --preset province --seed 7 --out runs/synthetic

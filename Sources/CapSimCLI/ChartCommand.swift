@@ -22,10 +22,12 @@ public struct ChartCommand: ParsableCommand {
                   capacity.png, closures.png, workers.png, debt.png of the run in out/.
               capsim chart out --title "吉林省 2016-2020 去产能" --format both
                   The same with a Chinese heading, as PNG and SVG, into charts/.
-              capsim chart --compare comparison.csv --metric capacity
-                  compare-capacity.png: base and variants, a panel per sector.
-              capsim chart --fan quantiles.csv --metric capacity --sector coal
-                  fan-capacity-coal.png: median and bands, a panel per policy.
+              capsim chart --compare out/comparison.csv --metric capacity
+                  compare-capacity.png: base and variants, a panel per sector (comparison.csv
+                  written by `capsim compare`).
+              capsim chart --fan runs/quantiles.csv --metric capacity --sector coal
+                  fan-capacity-coal.png: median and bands, a panel per policy (quantiles.csv
+                  written by `capsim analyze quantiles ... --out runs/quantiles.csv`).
               capsim chart --fan runs/sweep.sqlite --metric workers_unemployed --sector coal
                   The same straight from a sweep's store.
             """)

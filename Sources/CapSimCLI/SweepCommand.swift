@@ -18,10 +18,17 @@ public struct SweepCommand: ParsableCommand {
             uninterrupted run's.
 
             Examples:
-              capsim sweep Scenarios/jilin-2016/sweeps/price-threshold.yaml --store runs/sweep.sqlite
-              capsim sweep FILE --store runs/part2.sqlite --shard 2/4     (one of 4 machines)
-              capsim merge runs/all.sqlite runs/part1.sqlite ... runs/part4.sqlite
+              capsim sweep Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/sweep.sqlite
+                  The 10,000 experiments of the Jilin threshold and price sweep, on every core.
+              capsim sweep Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/part1.sqlite --shard 1/2
+              capsim sweep Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/part2.sqlite --shard 2/2
+                  The same sweep in two parts, one per machine of a cluster.
+              capsim merge runs/all.sqlite runs/part1.sqlite runs/part2.sqlite
+                  The parts merged: runs/all.sqlite equals runs/sweep.sqlite.
               capsim analyze quantiles runs/sweep.sqlite --metric workers_waiting --sector coal
+                  Quantiles of coal workers waiting per policy and year, as CSV on the terminal.
+              capsim analyze quantiles runs/sweep.sqlite --out runs/quantiles.csv
+                  Every metric's quantiles into runs/quantiles.csv, for `capsim chart --fan`.
             """)
 
     @Argument(help: "The sweep YAML file.")
