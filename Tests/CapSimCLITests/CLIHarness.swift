@@ -66,6 +66,10 @@ struct Projections {
         #expect(lines.first == "scenario,year,sector,region,owner,metric,unit,value")
         for line in lines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 8 else {
+                Issue.record("projections.csv row with \(f.count) fields, not 8: \(line)")
+                continue
+            }
             values[[f[1], f[2], f[3], f[4], f[5]].joined(separator: "|")] = Double(f[7])
         }
     }

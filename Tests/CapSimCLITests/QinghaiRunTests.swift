@@ -25,9 +25,12 @@ import CapSimTestSupport
         return target
     }
 
+    /// The rows of closures.csv, each with at least the 12 columns, so that tests can index them.
     static func closureRows(_ out: URL) throws -> [[String]] {
-        try String(contentsOf: out.appendingPathComponent("closures.csv"), encoding: .utf8)
+        let rows = try String(contentsOf: out.appendingPathComponent("closures.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.components(separatedBy: ",") }
+        for row in rows { try #require(row.count >= 12, "closures.csv row with \(row.count) fields: \(row)") }
+        return rows
     }
 
     @Test func validatePasses() throws {

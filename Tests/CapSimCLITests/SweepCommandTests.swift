@@ -97,7 +97,7 @@ import CapSimTestSupport
         #expect(q.status == 0, "\(q.stderr)")
         let lines = q.stdout.split(separator: "\n")
         #expect(lines.first == "policy,metric,sector,year,unit,n,mean,p05,p25,p50,p75,p95")
-        #expect(lines.count == 1 + 2 * 6)
+        try #require(lines.count == 1 + 2 * 6, "\(q.stdout)")
         #expect(lines[1].hasPrefix("plan,capacity,coal,2015,10kt/yr,8,4897,4897,"))
 
         // The fan chart straight from the store equals the one from its quantile CSV.

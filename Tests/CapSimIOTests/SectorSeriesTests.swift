@@ -15,13 +15,15 @@ import CapSimTestSupport
         // Two scenarios, so the scenario stride of every result layout is exercised.
         batch.scenarioNames = ["a", "b"]
         var cheaper = scenario.policy
-        cheaper.sectors[.coal]!.priceIndexByYear = cheaper.sectors[.coal]!.priceIndexByYear.mapValues { $0 * 0.7 }
+        let coal = try #require(cheaper.sectors[.coal], "the Jilin scenario has no coal sector")
+        cheaper.sectors[.coal]?.priceIndexByYear = coal.priceIndexByYear.mapValues { $0 * 0.7 }
         batch.policies = [scenario.policy, cheaper]
         let result = Engine.run(batch)
         let series = SectorSeries(result)
         var expected: [String: Double] = [:]
         for line in ProjectionTables.projections(result).split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            try #require(f.count == 8, "projections.csv row with \(f.count) fields: \(line)")
             guard f[3] == "all", f[4] == "all" else { continue }
             expected[[f[0], f[1], f[2], f[5]].joined(separator: "|")] = Double(f[7])
         }

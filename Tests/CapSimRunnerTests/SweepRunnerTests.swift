@@ -65,18 +65,19 @@ enum SweepFixture {
         let a = try runner.policy(experiment: 3), b = try runner.policy(experiment: 15)
         #expect(a.policyName == "plan" && b.policyName == "welfare")
         #expect(a.point == 3 && b.point == 3 && a.values == b.values)
+        try #require(a.policy.rules.count > 3 && a.values.count > 1, "the Jilin plan has 4 rules, the fixture sweep 2 parameters or more")
         #expect(a.policy.rules[3].thresholdByYear[2018] == a.values[0])
         // A scaled path multiplies every year of the base path.
-        let base = runner.spec.base.policy.sectors[.coal]!.priceIndexByYear
-        let drawn = a.policy.sectors[.coal]!.priceIndexByYear
-        for (year, x) in base { #expect(abs(drawn[year]! - x * a.values[1]) < 1e-12) }
+        let base = try #require(runner.spec.base.policy.sectors[.coal], "no coal sector").priceIndexByYear
+        let drawn = try #require(a.policy.sectors[.coal], "no coal sector").priceIndexByYear
+        for (year, x) in base { #expect(abs((drawn[year] ?? .nan) - x * a.values[1]) < 1e-12, "\(year)") }
         #expect(b.policy.resettlement?.channels.first { $0.id == "public-welfare" }?.share == 0.3)
         #expect(a.policy.resettlement?.channels.first { $0.id == "public-welfare" }?.share == 0)
     }
 
     @Test(arguments: [5, 17]) func outcomesEqualARunOfTheSameScenarioByHand(experiment: Int) throws {
         let runner = try SweepFixture.runner(SweepFixture.folder())
-        let record = try runner.records([experiment], threads: 1)[0]
+        let record = try #require(runner.records([experiment], threads: 1).first)
         // Build the experiment's scenario by hand, resolving every section (the runner re-resolves
         // only the sections its parameters touch), and run it alone.
         var document = runner.spec.policies[experiment / 12].document
@@ -86,9 +87,10 @@ enum SweepFixture {
         let scenario = try Scenario.load(document)
         let result = Engine.run(scenario.batch())
         let closed = (2016...2018).reduce(0.0) { $0 + result.value(.capacityClosed, group: AggregationGroup(sector: .coal), year: $1) }
+        try #require(record.outcomes.count > 1, "the fixture sweep has 2 outcomes or more")
         #expect(record.outcomes[0] == closed)
         let unemployed = (2016...2020).map { y in
-            Sector.allCases.compactMap { result.resettlement!.value("workers_unemployed", sector: $0, year: y) }.reduce(0, +)
+            Sector.allCases.compactMap { result.resettlement?.value("workers_unemployed", sector: $0, year: y) }.reduce(0, +)
         }
         #expect(record.outcomes[1] == unemployed.max())
         #expect(record.outcomes[1] > 0)
@@ -139,10 +141,10 @@ enum SweepFixture {
         let store = try SweepStore.open(path: folder.appendingPathComponent("s.sqlite").path, layout: runner.layout, shard: "1/1")
         try runner.run(Array(0..<runner.experimentCount), threads: 2, batchSize: 100, into: store)
         try store.refreshSummaries()
-        let column = runner.series.firstIndex { $0.metric == "capacity" && $0.sector == .coal }!
-        let y = runner.years.firstIndex(of: 2018)!
+        let column = try #require(runner.series.firstIndex { $0.metric == "capacity" && $0.sector == .coal })
+        let y = try #require(runner.years.firstIndex(of: 2018))
         let values = try store.records().filter { $0.policy == "plan" }.map { $0.series[column * runner.years.count + y] }.sorted()
-        let row = try store.summaries(metric: "capacity", sector: "coal").first { $0.policy == "plan" && $0.year == 2018 }!
+        let row = try #require(store.summaries(metric: "capacity", sector: "coal").first { $0.policy == "plan" && $0.year == 2018 })
         #expect(row.n == 12)
         #expect(row.p50 == (values[5] + values[6]) / 2)
         #expect(row.p05 == values[0] + 0.55 * (values[1] - values[0]))

@@ -11,7 +11,8 @@ import Testing
         let jilin = try Scenario.load(path: root.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path)
         // Three variants: the plan, a 45 (10kt/yr) mine threshold from 2018, and 20 % lower coal prices.
         var lower = jilin.policy
-        lower.sectors[.coal]!.priceIndexByYear = lower.sectors[.coal]!.priceIndexByYear.mapValues { $0 * 0.8 }
+        let coal = try #require(lower.sectors[.coal], "the Jilin scenario has no coal sector")
+        lower.sectors[.coal]?.priceIndexByYear = coal.priceIndexByYear.mapValues { $0 * 0.8 }
         var stricter = jilin.policy
         let r = try #require(stricter.rules.firstIndex { $0.id == "coal-under-30" })
         stricter.rules[r].thresholdByYear = stricter.rules[r].thresholdByYear.mapValues { _ in 45 }
