@@ -65,16 +65,18 @@ import Testing
         return out
     }
 
-    /// The capsim commands of README's `sh` blocks (continuation lines joined, comments dropped).
+    /// The capsim commands of README's `sh` blocks (continuation lines joined, comments dropped),
+    /// and of `$ ` prompt lines in its other fenced blocks (transcripts).
     static func readmeExamples() throws -> [Example] {
         let text = try String(contentsOf: CLIHarness.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        var out: [Example] = [], inBlock = false, pending = ""
+        var out: [Example] = [], inBlock = false, inFence = false, pending = ""
         for (n, raw) in text.components(separatedBy: "\n").enumerated() {
             if raw.hasPrefix("```") {
-                inBlock = raw == "```sh"
+                inFence.toggle()
+                inBlock = inFence && raw == "```sh"
                 continue
             }
-            guard inBlock else { continue }
+            guard inBlock || (inFence && raw.hasPrefix("$ ")) else { continue }
             if raw.hasSuffix("\\") {
                 pending += raw.dropLast() + " "
                 continue
@@ -175,6 +177,8 @@ import Testing
     @Test func readmeExamplesRunAsWritten() throws {
         let examples = try Self.readmeExamples()
         #expect(examples.contains { $0.arguments.first == "run" } && examples.contains { $0.arguments.first == "sweep" })
+        // The transcript of the Qinghai run is an example too.
+        #expect(examples.contains { $0.arguments.contains("Scenarios/qinghai-2016/scenario.yaml") })
         // run, validate, compare, chart --compare, run --out, chart out
         #expect(try check(examples) >= 6)
     }
