@@ -49,6 +49,14 @@ public func temporaryFolder(_ label: String = "tmp") throws -> URL {
     return url
 }
 
+/// Runs `body`, then removes every temporary path made inside it (by `temporaryPath` or
+/// `temporaryFolder`), whether `body` returns or throws.
+public func removingTemporaryFiles<T>(_ body: () async throws -> T) async throws -> T {
+    let scope = TemporaryFiles.Scope()
+    defer { scope.removeAll() }
+    return try await TemporaryFiles.$current.withValue(scope) { try await body() }
+}
+
 /// The trait that removes each test's temporary files when the test ends (rather than when the
 /// process exits). Put it on every suite that makes files: `@Suite(.removesTemporaryFiles)`.
 public struct RemovesTemporaryFiles: SuiteTrait, TestTrait, TestScoping {
@@ -59,9 +67,7 @@ public struct RemovesTemporaryFiles: SuiteTrait, TestTrait, TestScoping {
 
     public func provideScope(for test: Test, testCase: Test.Case?,
                              performing function: @Sendable () async throws -> Void) async throws {
-        let scope = TemporaryFiles.Scope()
-        defer { scope.removeAll() }
-        try await TemporaryFiles.$current.withValue(scope) { try await function() }
+        try await removingTemporaryFiles(function)
     }
 }
 
