@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "CapSimCoreTests",
             dependencies: ["CapSimCore", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
-        .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario"]),
+        .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario", "CapSimTestSupport"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore", "CapSimTestSupport"]),
         .testTarget(

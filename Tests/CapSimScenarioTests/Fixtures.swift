@@ -1,13 +1,16 @@
 import CapSimScenario
+import CapSimTestSupport
 import Foundation
 import Testing
 
-/// A fresh folder under the system's temporary directory, removed when the value goes away.
+/// A fresh folder under the system's temporary directory (CapSimTestSupport's `temporaryPath`, so
+/// also removed at process exit), removed when the value goes away.
 final class TempFolder {
     let url: URL
 
     init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-tests-" + UUID().uuidString)
+        url = temporaryPath("scenario")
+        // Creating an empty folder in the temporary directory fails only on a broken machine.
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
