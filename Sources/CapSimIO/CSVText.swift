@@ -61,8 +61,8 @@ public final class CSVWriter {
     /// The in-memory text.
     public var text: String { String(decoding: UnsafeBufferPointer(start: buffer, count: count), as: UTF8.self) }
 
-    /// Makes room for `n` more bytes: flushes when writing to a sink (if the buffer is over its
-    /// fill mark) or grows the buffer.
+    /// Makes room for `n` more bytes by growing the buffer. With a sink this happens only for a row
+    /// longer than the buffer, since `endRow` flushes once the buffer is nearly full.
     @inline(__always)
     private func reserve(_ n: Int) {
         guard count + n > capacity else { return }
