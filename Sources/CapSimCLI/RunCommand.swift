@@ -29,7 +29,7 @@ public struct RunCommand: ParsableCommand {
 
     public func run() throws {
         let loaded = try loadOrReport(scenario)
-        let result = Engine.run(loaded.batch(), options: Engine.Options(checkInvariants: true))
+        let result = try checkedRun(loaded)
         var files = [
             ("projections.csv", ProjectionTables.projections(result)),
             ("closures.csv", ProjectionTables.closures(result, facilities: loaded.facilities)),
