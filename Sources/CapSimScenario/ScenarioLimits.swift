@@ -129,19 +129,8 @@ public enum ScenarioLimits {
 
     /// `x` as docs and messages write it: `100000`, `1e13`, `0.5`.
     static func text(_ x: Double) -> String {
-        if x >= 1e9, x == x.rounded() {
-            let exponent = Int(x.exponentBase10)
-            return "1e\(exponent)"
-        }
-        return ScenarioDocument.numberText(x)
-    }
-}
-
-extension Double {
-    /// ⌊log10(self)⌋ for a power of ten, used only to write bounds such as 1e13.
-    fileprivate var exponentBase10: Double {
-        var e = 0.0, v = self
-        while v >= 10 { v /= 10; e += 1 }
-        return e
+        var exponent = 0, power = 1.0
+        while power < x && exponent < 308 { power *= 10; exponent += 1 }
+        return x >= 1e9 && power == x ? "1e\(exponent)" : ScenarioDocument.numberText(x)
     }
 }
