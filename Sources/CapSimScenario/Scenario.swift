@@ -213,6 +213,7 @@ extension Scenario {
 
     /// The tables listed under the top-level `key`: every path, resolved against the scenario
     /// file's folder, and the text of each one that exists and is UTF-8 (the others are issues).
+    /// No text is returned when the tables have more than `ScenarioLimits.maxRows` rows together.
     ///
     /// - Parameter noun: the kind of table, for messages ("facility" table, "enterprise" table).
     func readTables(_ node: Node, _ key: String, noun: String, reader: inout YAMLReader)
@@ -224,6 +225,7 @@ extension Scenario {
         let folder = (reader.origin(key) as NSString).deletingLastPathComponent
         var paths: [String] = []
         var texts: [(path: String, text: String)] = []
+        var rowCount = 0
         for (i, entry) in list.enumerated() {
             let field = "\(key)[\(i)]"
             guard let relative = reader.string(entry, field) else { continue }
@@ -234,6 +236,17 @@ extension Scenario {
             }
             let path = ScenarioDocument.join(folder, relative)
             paths.append(path)
+            // Counted on the file's bytes before any text is built or row parsed, so an oversized
+            // table is refused in a moment and without its memory.
+            let rows = max(0, (TextFile.csvRecordCount(path) ?? 0) - 1)
+            rowCount += rows
+            if rowCount > ScenarioLimits.maxRows {
+                reader.report(entry, field, "\(noun) table '\(path)' has \(rows) rows"
+                              + (rowCount > rows ? " (\(rowCount) with the tables before it)" : "")
+                              + "; a scenario has at most \(ScenarioLimits.maxRows) \(noun) rows: "
+                              + ScenarioLimits.maxRowsReason)
+                return (paths, [])
+            }
             do {
                 let text = try ScenarioDocument.readText(
                     path, namedAt: .init(file: reader.origin(field), line: entry.mark?.line, field: field),

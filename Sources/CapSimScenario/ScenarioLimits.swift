@@ -76,6 +76,14 @@ public enum ScenarioLimits {
     public static let weight = ScenarioLimit(1000, "", "the formula uses weights near 1")
     /// Years of losses (zombie criterion, or up to the base year): a whole number.
     public static let lossYears = 1000
+    /// The most rows the facility tables of one scenario may have together (and likewise the
+    /// enterprise tables): units and enterprises.
+    public static let maxRows = 200_000
+    /// Why `maxRows`, for the message that refuses a larger table.
+    public static let maxRowsReason = "China's whole capacity-reduction programme counts about 20,000 units "
+        + "(the national synthetic scenario has 15,000), and loading and running take memory in proportion to "
+        + "the units (about 2 KB per row to load, and the run's tables per unit), so a larger table is refused "
+        + "before it is read rather than exhausting the machine's memory"
     /// The longest horizon `endYear − baseYear`, years: debt compounding over it stays finite.
     public static let horizonYears = 100
 

@@ -70,6 +70,16 @@ public enum TextFile {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The CSV records of the regular file at `path` (`CSVParser.recordCount`), counted on the
+    /// file's mapped bytes before any text is built; nil when it is not a readable regular file
+    /// (`read` then says why).
+    static func csvRecordCount(_ path: String) -> Int? {
+        guard (try? kind(of: path)) == .some(nil),
+              let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        else { return nil }
+        return data.withUnsafeBytes { CSVParser.recordCount(bytes: $0) }
+    }
+
     /// The 0-based offset and 1-based line of the first byte that is not part of a well-formed
     /// UTF-8 sequence (Unicode 15, table 3-7: no overlong forms, no surrogates, nothing above
     /// U+10FFFF), or nil when every byte is.

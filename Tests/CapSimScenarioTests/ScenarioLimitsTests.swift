@@ -184,6 +184,30 @@ import Testing
         expectFiniteAndConsistent(Engine.run(scenario.batch()), "every bound at once")
     }
 
+    /// A table over the row limit is refused from a count of its lines, before any row is parsed
+    /// (its rows here are not even valid: a parse would report each one).
+    @Test func tablesOverTheRowLimitAreRefusedBeforeParsing() throws {
+        let folder = TempFolder()
+        let rows = String(repeating: "x\n", count: ScenarioLimits.maxRows + 1)
+        let big = folder.write("big.csv", header + "\n" + rows)
+        let s = folder.write("s.yaml", scenarioText(tables: ["big.csv"]))
+        expectSingle(issues(loading: s), file: s, line: 5, field: "facilityTables[0]",
+                     message: "facility table '\(big)' has \(ScenarioLimits.maxRows + 1) rows; a scenario has at most 200000")
+        // Two tables under the limit each, over it together: refused at the second.
+        let half = String(repeating: "x\n", count: ScenarioLimits.maxRows / 2 + 1)
+        folder.write("a.csv", header + "\n" + half)
+        folder.write("b.csv", header + "\r\n\n" + half)
+        let two = folder.write("two.yaml", scenarioText(tables: ["a.csv", "b.csv"]))
+        expectSingle(issues(loading: two), file: two, line: 6, field: "facilityTables[1]",
+                     message: "has \(ScenarioLimits.maxRows / 2 + 1) rows (\(ScenarioLimits.maxRows + 2) with the tables before it)")
+    }
+
+    @Test func recordCountSkipsBlankLinesAndQuotedLineBreaks() {
+        #expect(CSVParser.recordCount("a,b\n\n\"x\ny\",1\r\n2,3") == 3)
+        #expect(CSVParser.recordCount("") == 0)
+        #expect(CSVParser.recordCount("a\nb\n") == (try? CSVParser.parse("a\nb\n").count))
+    }
+
     /// The integer bounds: workers of a unit, loss years, the horizon.
     @Test func integerBounds() throws {
         let folder = TempFolder()
