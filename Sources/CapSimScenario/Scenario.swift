@@ -449,7 +449,7 @@ extension Scenario {
         let sector = map["sector"].flatMap { reader.enumeration($0, path + ".sector", Sector.self) }
         let goals = map["capacityClosedByYear"].flatMap {
             reader.yearMap($0, path + ".capacityClosedByYear", years: programmeYears,
-                           expectation: "a capacity ≥ 0 in 10kt/yr", limit: ScenarioLimits.capacity) { $0 >= 0 }
+                           expectation: "a capacity ≥ 0 in 10kt/yr", limit: ScenarioLimits.targetCapacity) { $0 >= 0 }
         }
         var priority: [PriorityKey] = []
         if let n = map["priority"], let list = reader.sequence(n, path + ".priority") {

@@ -290,10 +290,10 @@ public struct ScenarioDocument: @unchecked Sendable {
     private static func scaled(_ node: Node, by factor: Double) throws(PathError) -> Node {
         switch node {
         case let .scalar(s):
-            guard let x = Double(s.string) else { throw PathError(message: "'\(s.string)' is not a number, so it cannot be scaled") }
+            guard let x = DecimalNumber.parse(s.string) else { throw PathError(message: "'\(s.string)' is not a number, so it cannot be scaled") }
             return .scalar(.init(numberText(x * factor), .implicit, .plain, s.mark))
         case var .mapping(m):
-            for i in m.indices where Double(m[i].value.scalar?.string ?? "") != nil || m[i].value.mapping != nil {
+            for i in m.indices where DecimalNumber.parse(m[i].value.scalar?.string ?? "") != nil || m[i].value.mapping != nil {
                 m[i] = (m[i].key, try scaled(m[i].value, by: factor))
             }
             return .mapping(m)
@@ -304,7 +304,7 @@ public struct ScenarioDocument: @unchecked Sendable {
 
     private static func kind(_ node: Node) -> String {
         switch node {
-        case let .scalar(s): return Double(s.string) != nil ? "a number" : "text"
+        case let .scalar(s): return DecimalNumber.parse(s.string) != nil ? "a number" : "text"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

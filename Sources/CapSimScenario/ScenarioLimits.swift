@@ -33,9 +33,12 @@ public struct ScenarioLimit: Sendable, Equatable {
 
 /// The named bounds of docs/SCENARIO-FORMAT.md, "Ranges of numbers".
 public enum ScenarioLimits {
-    /// Capacity of one unit, a target's yearly closure, 10kt/yr.
+    /// Capacity of one unit, 10kt/yr.
     public static let capacity = ScenarioLimit(
-        100_000, "10kt/yr", "1 Gt/yr, a quarter of China's coal output; no unit and no province's yearly cut is larger")
+        100_000, "10kt/yr", "1 Gt/yr, a quarter of China's coal output; the largest mines produce 0.1 Gt/yr")
+    /// A target's closures in one year, 10kt/yr: a whole country's sector-wide cut.
+    public static let targetCapacity = ScenarioLimit(
+        10_000_000, "10kt/yr", "100 Gt/yr, 10 × the world's coal output; synthetic scenarios 13 × China's size stay below")
     /// A unit's size or a size threshold, in the kind's unit (m3, t, t/day, 10kt/yr).
     public static let size = ScenarioLimit(
         1_000_000, "in the kind's unit", "the largest blast furnace is 5,500 m3, the largest clinker line 12,000 t/day")
@@ -98,7 +101,7 @@ public enum ScenarioLimits {
         ("rules[*].threshold (reserve_below)", reserveYears),
         ("rules[*].threshold (logistics_above)", distance),
         ("rules[*].threshold (cost_above_price)", margin),
-        ("targets[*].capacityClosedByYear.*", capacity),
+        ("targets[*].capacityClosedByYear.*", targetCapacity),
         ("workforce.ageBands[*]", age), ("workforce.retirementAge.*", age), ("workforce.careerStartAge", age),
         ("workforce.sectors.*.femaleShare", .bounded), ("workforce.sectors.*.ageShares.*[*]", .bounded),
         ("workforce.sectors.*.wageYuanPerYear", yuanPerPerson),

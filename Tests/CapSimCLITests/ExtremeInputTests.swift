@@ -42,7 +42,7 @@ import Testing
         let f = try Folder()
         let v = try f.write("v.yaml", "extends: \(Self.scenarios)/jilin-2016/scenario.yaml\nset:\n"
                             + "  targets[0].capacityClosedByYear.2016: 2.8e301\n")
-        try expectRefused(v, f, ["v.yaml:3: targets[0].capacityClosedByYear.2016: must be at most 100000 10kt/yr"])
+        try expectRefused(v, f, ["v.yaml:3: targets[0].capacityClosedByYear.2016: must be at most 10000000 10kt/yr"])
     }
 
     @Test func aTwentyThreeDigitArrearsCellIsALocatedError() throws {
