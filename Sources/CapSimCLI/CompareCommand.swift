@@ -45,7 +45,7 @@ public struct CompareCommand: ParsableCommand {
         let scenarios = try loadAllOrReport([base] + variants)
         let mismatches = ScenarioComparison.mismatches(scenarios)
         guard mismatches.isEmpty else { try exitReporting(mismatches, nothing: "was written") }
-        let runs = scenarios.map { ($0, Engine.run($0.batch(), options: Engine.Options(checkInvariants: true))) }
+        let runs = try scenarios.map { ($0, try checkedRun($0)) }
         let comparison: ScenarioComparison
         do {
             comparison = try ScenarioComparison(base: runs[0], variants: Array(runs.dropFirst()))

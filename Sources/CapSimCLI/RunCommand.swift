@@ -30,7 +30,7 @@ public struct RunCommand: ParsableCommand {
 
     public func run() throws {
         let loaded = try loadOrReport(scenario)
-        let result = Engine.run(loaded.batch(), options: Engine.Options(checkInvariants: true))
+        let result = try checkedRun(loaded)
         // Each table is streamed to its file as it is formatted: memory stays flat in the run's size.
         var files = [
             AtomicOutput.Stream(name: "projections.csv") { try ProjectionTables.writeProjections(result, to: $0) },

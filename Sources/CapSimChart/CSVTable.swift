@@ -10,7 +10,12 @@ struct CSVTable {
 
     /// Parses `text`; the header must equal `expected` (names and order), since the writers of these
     /// files (`capsim run`, `compare`, `sweep`) fix them and a different header means a different file.
-    init(text: String, source: String, expected: [String]) throws {
+    ///
+    /// Every row is checked before any is used, so a damaged table is an error even where the
+    /// chart would not look: each row has the header's field count, every cell of `numbers` is a
+    /// decimal number and every cell of `integers` a whole number. Errors name the file, the
+    /// line, the row and the column.
+    init(text: String, source: String, expected: [String], numbers: [String] = [], integers: [String] = []) throws {
         let all: [CSVRecord]
         do {
             all = try CSVParser.parse(text)
@@ -32,13 +37,17 @@ struct CSVTable {
             throw ChartInputError(file: source, line: first.line, field: "header",
                                   message: detail + "; the header must be " + expected.joined(separator: ","))
         }
-        for record in all.dropFirst() where record.fields.count != expected.count {
-            throw ChartInputError(file: source, line: record.line,
-                                  message: "\(record.fields.count) fields, the header has \(expected.count)")
-        }
         self.source = source
         records = Array(all.dropFirst())
         column = Dictionary(uniqueKeysWithValues: expected.enumerated().map { ($1, $0) })
+        for (r, record) in records.enumerated() {
+            guard record.fields.count == expected.count else {
+                throw ChartInputError(file: source, line: record.line, row: r + 1,
+                                      message: "\(record.fields.count) fields, the header has \(expected.count)")
+            }
+            for name in numbers { _ = try number(record, name, row: r + 1) }
+            for name in integers { _ = try integer(record, name, row: r + 1) }
+        }
     }
 
     /// The text of column `name` in `record`; `name` must be in the header.
@@ -47,22 +56,29 @@ struct CSVTable {
         return record.fields[c]
     }
 
-    /// Column `name` as a finite number, or a located error.
-    func number(_ record: CSVRecord, _ name: String) throws -> Double {
+    /// Column `name` as a finite decimal number, or a located error.
+    func number(_ record: CSVRecord, _ name: String, row: Int? = nil) throws -> Double {
         let raw = text(record, name)
-        guard let value = Double(raw.trimmingSpaces), value.isFinite else {
-            throw ChartInputError(file: source, line: record.line, field: name, message: "'\(raw)' is not a number")
+        guard let value = DecimalNumber.parse(raw.trimmingSpaces) else {
+            throw ChartInputError(file: source, line: record.line, row: row ?? self.row(of: record), field: name,
+                                  message: "'\(raw)' is not a decimal number")
         }
         return value
     }
 
     /// Column `name` as an integer (a year, a count), or a located error.
-    func integer(_ record: CSVRecord, _ name: String) throws -> Int {
+    func integer(_ record: CSVRecord, _ name: String, row: Int? = nil) throws -> Int {
         let raw = text(record, name)
         guard let value = Int(raw.trimmingSpaces) else {
-            throw ChartInputError(file: source, line: record.line, field: name, message: "'\(raw)' is not an integer")
+            throw ChartInputError(file: source, line: record.line, row: row ?? self.row(of: record), field: name,
+                                  message: "'\(raw)' is not an integer")
         }
         return value
+    }
+
+    /// The 1-based data row of `record`, for messages about a record found after the checks.
+    private func row(of record: CSVRecord) -> Int? {
+        records.firstIndex { $0.line == record.line }.map { $0 + 1 }
     }
 }
 

@@ -6,15 +6,18 @@ public struct ChartInputError: Error, Equatable, CustomStringConvertible {
     public var file: String
     /// The 1-based physical line, when the problem is on one.
     public var line: Int?
+    /// The 1-based data row (the header is not a row), when the problem is in one.
+    public var row: Int?
     /// The column or option concerned (`metric`, `header`, ...), when there is one.
     public var field: String?
     /// What is wrong, and where it helps, what was expected.
     public var message: String
 
     /// A located problem.
-    public init(file: String, line: Int? = nil, field: String? = nil, message: String) {
+    public init(file: String, line: Int? = nil, row: Int? = nil, field: String? = nil, message: String) {
         self.file = file
         self.line = line
+        self.row = row
         self.field = field
         self.message = message
     }
@@ -23,6 +26,8 @@ public struct ChartInputError: Error, Equatable, CustomStringConvertible {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
+        // As scenario issues: `file:line: row N, field: message`.
+        if let row { text += "row \(row)" + (field == nil ? ": " : ", ") }
         if let field { text += field + ": " }
         return text + message
     }

@@ -17,7 +17,8 @@ public enum ComparisonChart {
     /// `source` names the file in error messages.
     public static func charts(csv text: String, source: String, metric: String = "capacity",
                               sector: String? = nil) throws -> [Chart] {
-        let table = try CSVTable(text: text, source: source, expected: header)
+        let table = try CSVTable(text: text, source: source, expected: header, numbers: ["base_value", "variant_value"],
+                                 integers: ["year"])
         let metrics = distinctInOrder(table.records.map { table.text($0, "metric") })
         guard metrics.contains(metric) else {
             throw ChartInputError(file: source, field: "metric",

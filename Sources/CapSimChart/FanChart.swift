@@ -54,7 +54,8 @@ public enum FanChart {
 
     /// Reads a quantile table; `source` names it in errors, which give the line and column.
     public static func parse(csv text: String, source: String) throws -> [QuantileRow] {
-        let table = try CSVTable(text: text, source: source, expected: header)
+        let table = try CSVTable(text: text, source: source, expected: header,
+                                 numbers: ["mean", "p05", "p25", "p50", "p75", "p95"], integers: ["year", "n"])
         return try table.records.map { record in
             let row = QuantileRow(
                 policy: table.text(record, "policy"), metric: table.text(record, "metric"),

@@ -34,7 +34,7 @@ public enum RunCharts {
     public static func charts(projections: String, projectionsSource: String, closures: String,
                               closuresSource: String, scenario: String? = nil, title: String? = nil) throws -> [Chart] {
         let table = try CSVTable(text: projections, source: projectionsSource,
-                                 expected: ProjectionTables.projectionHeader)
+                                 expected: ProjectionTables.projectionHeader, numbers: ["value"], integers: ["year"])
         let name = try chosenScenario(table, requested: scenario)
         let heading = title.map { "\($0) (\(name))" } ?? name
 
@@ -130,7 +130,8 @@ public enum RunCharts {
     /// Units closed per year, stacked by the rule that closed them; nil when nothing closed.
     private static func closuresChart(_ text: String, source: String, scenario: String, heading: String) throws
         -> Chart? {
-        let table = try CSVTable(text: text, source: source, expected: ProjectionTables.closureHeader)
+        let table = try CSVTable(text: text, source: source, expected: ProjectionTables.closureHeader,
+                                 numbers: ["capacity_10kt"], integers: ["year"])
         var stack = Stack()
         for record in table.records where table.text(record, "scenario") == scenario {
             stack.add(1, category: table.text(record, "rule"), year: try table.integer(record, "year"))

@@ -96,7 +96,11 @@ public struct GeneratorSpec: Sendable, Equatable {
             p.append("the count of \(kind.rawValue) must be ≥ 0, got \(counts[kind]!)")
         }
         if totalFacilities < 1 { p.append("give at least one facility") }
-        if totalFacilities > 2_000_000 { p.append("at most 2,000,000 facilities, got \(totalFacilities)") }
+        // What a scenario may hold (docs/SCENARIO-FORMAT.md, "Ranges of numbers"): refused before any draw.
+        if totalFacilities > ScenarioLimits.maxRows {
+            p.append("at most \(ScenarioLimits.maxRows) facilities (what a scenario may hold: "
+                     + ScenarioLimits.maxRowsReason + "), got \(totalFacilities)")
+        }
         return p
     }
 }
@@ -242,10 +246,75 @@ struct Draw {
         return weights.lastIndex { $0 > 0 } ?? 0
     }
 
-    /// An index in `0..<n` with Zipf weights 1/(j+1): a few large, many small.
-    mutating func zipf(_ n: Int) -> Int {
-        precondition(n > 0)
-        return pick((0..<n).map { 1 / Double($0 + 1) })
+    /// An index drawn with probability proportional to weights whose running sums (from the first
+    /// weight, added in order) are `cumulative`: the first index whose running sum exceeds the
+    /// draw, found by bisection.
+    mutating func pick(cumulative: [Double]) -> Int {
+        let u = rng.unit() * cumulative[cumulative.count - 1]
+        var lo = 0, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if u < cumulative[mid] { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
+
+/// Non-negative weights with their running sums in a Fenwick tree, so that a draw with
+/// probability proportional to the weights, and a change of one weight, each take O(log n).
+struct WeightTree {
+    private var tree: [Double]
+    private var weights: [Double]
+    /// How many weights are > 0.
+    private(set) var positives = 0
+
+    init(_ weights: [Double]) {
+        self.weights = weights
+        tree = weights
+        positives = weights.filter { $0 > 0 }.count
+        for i in tree.indices {
+            let parent = i | (i + 1)
+            if parent < tree.count { tree[parent] += tree[i] }
+        }
+    }
+
+    /// Sets weight `i` to `w`.
+    mutating func set(_ i: Int, _ w: Double) {
+        let delta = w - weights[i]
+        guard delta != 0 else { return }
+        positives += (w > 0 ? 1 : 0) - (weights[i] > 0 ? 1 : 0)
+        weights[i] = w
+        var j = i
+        while j < tree.count {
+            tree[j] += delta
+            j |= j + 1
+        }
+    }
+
+    /// The index whose share of the total holds `unit × total` (`unit` in [0, 1)): the first
+    /// index whose running sum exceeds it; never one of weight 0.
+    func pick(_ unit: Double) -> Int {
+        var total = 0.0
+        var j = tree.count - 1
+        while j >= 0 {
+            total += tree[j]
+            j = (j & (j + 1)) - 1
+        }
+        var rest = unit * total, position = 0, step = 1
+        while step * 2 <= tree.count { step *= 2 }
+        while step > 0 {
+            let next = position + step
+            if next <= tree.count && tree[next - 1] <= rest {
+                position = next
+                rest -= tree[next - 1]
+            }
+            step /= 2
+        }
+        // Rounding can land on a weight of 0 or past the end: take the nearest positive one.
+        var i = min(position, weights.count - 1)
+        while i > 0 && weights[i] <= 0 { i -= 1 }
+        while i < weights.count - 1 && weights[i] <= 0 { i += 1 }
+        return i
     }
 }
 
@@ -541,6 +610,8 @@ struct Generation {
     var firmLookup: [String: Int] = [:]
     /// Per sector, per firm: capacity the size rule closes that no planned unit has claimed yet.
     var replacementBudget: [Sector: [Double]] = [:]
+    /// Running sums of the Zipf weights 1/(j+1) for each group count used, built once each.
+    var zipfSums: [Int: [Double]] = [:]
     let source: String
 
     init(spec: GeneratorSpec) {
@@ -584,11 +655,12 @@ struct Generation {
         let m = KindModel.model(kind)
         let family = Family(kind)
         var d = stream(UInt64(1 + kindIndex(kind)))
+        let sizeFactor = kind == .coalMine ? regions.indices.map(coalSizeFactor) : []
         for i in 0..<(count - plannedCount(kind)) {
             let region = d.pick(weights[family.rawValue])
             let owner: OwnerType = d.bernoulli(m.stateShare) ? .state : .private
             var median = owner == .state ? m.medianState : m.medianPrivate
-            if kind == .coalMine { median *= coalSizeFactor(region) }
+            if kind == .coalMine { median *= sizeFactor[region] }
             let size = m.snap(d.lognormal(median: median, sigma: m.sigma, in: m.minSize, m.maxSize))
             let age = d.lognormal(median: m.ageMedian, sigma: m.ageSigma, in: 0.5, m.ageMax)
             let startYear = max(1900, spec.baseYear - Int(age.rounded()) + 1)
@@ -639,6 +711,17 @@ struct Generation {
         return firms.count - 1
     }
 
+    /// An index in `0..<n` with Zipf weights 1/(j+1): a few large, many small. Each unit draws one,
+    /// so the running sums are kept per `n` and the draw bisects them (linear in the units).
+    mutating func zipf(_ n: Int, _ d: inout Draw) -> Int {
+        precondition(n > 0)
+        if zipfSums[n] == nil {
+            var sum = 0.0
+            zipfSums[n] = (0..<n).map { sum += 1 / Double($0 + 1); return sum }
+        }
+        return d.pick(cumulative: zipfSums[n]!)
+    }
+
     /// Regional groups for `n` units at `per` units a group (at least 1 when n > 0).
     static func groups(_ n: Int, per: Double) -> Int { n == 0 ? 0 : max(1, Int((Double(n) / per).rounded())) }
 
@@ -665,14 +748,14 @@ struct Generation {
                 let r = units[u].region, rid = regions[r].id
                 if units[u].owner == .state {
                     if d.bernoulli(fm.centralShare) {
-                        let j = d.zipf(central) + 1
+                        let j = zipf(central, &d) + 1
                         units[u].firm = firm("central-\(family)-group-\(j)", .state, fm.family, single: false)
                     } else {
-                        let j = d.zipf(Self.groups(stateCount[r], per: fm.unitsPerStateGroup)) + 1
+                        let j = zipf(Self.groups(stateCount[r], per: fm.unitsPerStateGroup), &d) + 1
                         units[u].firm = firm("\(rid)-\(family)-group-\(j)", .state, fm.family, single: false)
                     }
                 } else if grouped[u] {
-                    let j = d.zipf(Self.groups(groupedCount[r], per: fm.unitsPerPrivateGroup)) + 1
+                    let j = zipf(Self.groups(groupedCount[r], per: fm.unitsPerPrivateGroup), &d) + 1
                     units[u].firm = firm("\(rid)-\(family)-private-group-\(j)", .private, fm.family, single: false)
                 } else {
                     units[u].firm = firm("firm-\(units[u].id)", .private, fm.family, single: true)
@@ -708,42 +791,50 @@ struct Generation {
         let slack = 1 + m.capacityJitter
         var firmCapacity = [Double](repeating: 0, count: firms.count)
         for u in units where !u.planned { firmCapacity[u.firm] += u.capacity }
-        for i in (count - planned)..<count {
-            while firmCapacity.count < firms.count { firmCapacity.append(0) }
-            var budget = replacementBudget[sector]!
-            while budget.count < firms.count { budget.append(0) }
-            // Capacity a firm's credit pays for, less 1 so that rounding the capacity cannot exceed it.
-            let affordable = budget.map { $0 / ratio - 1 }
-            let smallest = m.capacity(size: m.plannedMinSize, jitter: slack)
-            // Tiers, first non-empty wins: state enterprises that can pay (zombie state firms are
-            // merged or flagged, never wound up, and the credit pool stays theirs); enterprises that
-            // can pay and keep at least 60 % of their base capacity after the size rule (a firm that
-            // loses more is idle for more than 6 months, a zombie in the first year); any that can pay.
-            let canPay = budget.indices.map { affordable[$0] >= smallest }
-            let isState = firms.map { $0.owner == .state }
-            let tiers: [(Int) -> Bool] = [
-                { canPay[$0] && isState[$0] },
-                { canPay[$0] && budget[$0] <= 0.4 * firmCapacity[$0] },
-                { canPay[$0] },
-            ]
-            var eligible = budget.map { _ in 0.0 }
-            for tier in tiers where !eligible.contains(where: { $0 > 0 }) {
-                eligible = budget.indices.map { tier($0) ? budget[$0] : 0 }
+        var budget = replacementBudget[sector]!
+        // Only firms with credit left can be chosen (every tier weighs a firm by its credit), so
+        // each planned unit looks at those, in firm order, not at every firm: the work is the
+        // planned units times the firms with small units, not times all firms.
+        let candidates = budget.indices.filter { budget[$0] > 0 }
+        let position = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+        var exhausted = Set<Int>()
+        let sites = siteRegions(sector)
+        var largestState: Int??
+        let smallest = m.capacity(size: m.plannedMinSize, jitter: slack)
+        // Capacity a firm's credit pays for, less 1 so that rounding the capacity cannot exceed it.
+        func affordable(_ f: Int) -> Double { budget[f] / ratio - 1 }
+        // Tiers, first non-empty wins: state enterprises that can pay (zombie state firms are
+        // merged or flagged, never wound up, and the credit pool stays theirs); enterprises that
+        // can pay and keep at least 60 % of their base capacity after the size rule (a firm that
+        // loses more is idle for more than 6 months, a zombie in the first year); any that can pay.
+        // A firm's weight in a tier is its credit; only the chosen firm's changes, so the tiers are
+        // kept as weight trees and each planned unit costs a logarithm of the candidates.
+        func tierWeight(_ tier: Int, _ f: Int) -> Double {
+            guard budget[f] > 0, affordable(f) >= smallest else { return 0 }
+            switch tier {
+            case 0: return firms[f].owner == .state ? budget[f] : 0
+            case 1: return budget[f] <= 0.4 * firmCapacity[f] ? budget[f] : 0
+            default: return budget[f]
             }
+        }
+        var tiers = (0..<3).map { t in WeightTree(candidates.map { tierWeight(t, $0) }) }
+        for i in (count - planned)..<count {
+            while budget.count < firms.count { budget.append(0) }
             let chosen: Int
             var upper = m.maxSize
-            if eligible.contains(where: { $0 > 0 }) {
-                chosen = d.pick(eligible)
+            if let tier = tiers.first(where: { $0.positives > 0 }) {
+                chosen = candidates[tier.pick(d.unit())]
                 let perSize = m.kind == .clinkerLine ? 310.0 / 10_000 : m.capacityPerSize * slack
-                upper = min(m.maxSize, affordable[chosen] / perSize)
-            } else if let most = budget.indices.filter({ budget[$0] > 0 && firms[$0].family == family })
+                upper = min(m.maxSize, affordable(chosen) / perSize)
+            } else if let most = candidates.filter({ firms[$0].family == family && !exhausted.contains($0) })
                 .max(by: { budget[$0] < budget[$1] }) {
                 chosen = most
             } else {
-                chosen = largestStateFirm(family, in: sector) ?? firm("\(regions[0].id)-\(family.name)-group-1", .state, family, single: false)
+                if largestState == nil { largestState = .some(largestStateFirm(family, in: sector)) }
+                chosen = largestState!! ?? firm("\(regions[0].id)-\(family.name)-group-1", .state, family, single: false)
             }
             let owner = firms[chosen].owner
-            let region = siteRegion(chosen, sector: sector) ?? d.pick(weights[family.rawValue])
+            let region = sites[chosen] ?? d.pick(weights[family.rawValue])
             let median = max(owner == .state ? m.medianState : m.medianPrivate, m.plannedMinSize)
             let drawn = d.lognormal(median: min(median, upper), sigma: m.sigma, in: m.plannedMinSize, max(m.plannedMinSize, upper))
             let size = m.snapDown(drawn, atLeast: m.plannedMinSize)
@@ -752,18 +843,29 @@ struct Generation {
                                 planned: true, &d)
             unit.firm = chosen
             firms[chosen].single = false
+            while budget.count < firms.count { budget.append(0) }
             budget[chosen] = max(0, budget[chosen] - ratio * unit.capacity)
-            replacementBudget[sector] = budget
+            if let k = position[chosen] {
+                for t in tiers.indices { tiers[t].set(k, tierWeight(t, chosen)) }
+                if budget[chosen] == 0 { exhausted.insert(chosen) }
+            }
             units.append(unit)
         }
+        replacementBudget[sector] = budget
     }
 
-    /// The region of the enterprise's largest base unit in `sector` under the size rule, or of
-    /// its largest base unit in the sector.
-    func siteRegion(_ f: Int, sector: Sector) -> Int? {
-        let own = units.filter { $0.firm == f && !$0.planned && $0.kind.sector == sector }
-        let small = own.filter { Self.underSizeRule($0) }
-        return (small.isEmpty ? own : small).max { $0.capacity < $1.capacity }?.region
+    /// For each firm with base units in `sector`, the region of its largest base unit there under
+    /// the size rule, or of its largest base unit there (the first in table order on a tie); one
+    /// pass over the units.
+    func siteRegions(_ sector: Sector) -> [Int: Int] {
+        var small: [Int: (capacity: Double, region: Int)] = [:], any = small
+        for u in units where !u.planned && u.kind.sector == sector {
+            if any[u.firm].map({ u.capacity > $0.capacity }) ?? true { any[u.firm] = (u.capacity, u.region) }
+            if Self.underSizeRule(u), small[u.firm].map({ u.capacity > $0.capacity }) ?? true {
+                small[u.firm] = (u.capacity, u.region)
+            }
+        }
+        return any.mapValues(\.region).merging(small.mapValues(\.region)) { _, small in small }
     }
 
     /// The state enterprise of `family` with the most base capacity, in `sector` or in all its

@@ -42,6 +42,31 @@ public enum CSVParser {
         }
     }
 
+    /// The number of records `parse` would return (blank lines skipped, line breaks inside quotes
+    /// not counted), found in one pass over the bytes without building a field, so that a
+    /// table too large to load can be refused before it is parsed.
+    public static func recordCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { recordCount(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `recordCount` of UTF-8 bytes.
+    static func recordCount(bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0, inQuotes = false, lineHasText = false
+        for b in bytes {
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+                lineHasText = true
+            } else if !inQuotes && (b == 0x0A || b == 0x0D) {
+                if lineHasText { count += 1 }
+                lineHasText = false
+            } else {
+                lineHasText = true
+            }
+        }
+        return count + (lineHasText ? 1 : 0)
+    }
+
     /// Parses `text` into records; blank lines are skipped. A leading UTF-8 byte-order mark is dropped.
     public static func parse(_ text: String) throws(Failure) -> [CSVRecord] {
         var records: [CSVRecord] = []

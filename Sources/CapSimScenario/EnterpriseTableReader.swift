@@ -47,17 +47,17 @@ public enum EnterpriseTableReader {
             let id = row.required("id")
             let owner = row.enumeration("owner", OwnerType.self)
             let yuan = "an amount ≥ 0 in yuan"
-            let assets = row.number("assets_yuan", expectation: yuan) { $0 >= 0 }
+            let assets = row.number("assets_yuan", expectation: yuan, limit: ScenarioLimits.yuan) { $0 >= 0 }
             var debt: [CreditorClass: Double] = [:]
             for c in CreditorClass.allCases {
-                debt[c] = row.number(debtColumns[c]!, expectation: yuan) { $0 >= 0 }
+                debt[c] = row.number(debtColumns[c]!, expectation: yuan, limit: ScenarioLimits.yuan) { $0 >= 0 }
             }
             var rates: [CreditorClass: Double] = [:]
             for c in CreditorClass.allCases where c.bearsInterest {
-                rates[c] = row.number(rateColumns[c]!, expectation: "a rate per year in [0, 1]") { (0...1).contains($0) }
+                rates[c] = row.number(rateColumns[c]!, expectation: "a rate per year in [0, 1]", limit: .bounded) { (0...1).contains($0) }
             }
-            let fixed = row.number("fixed_cost_yuan_per_year", expectation: "an amount ≥ 0 in yuan per year") { $0 >= 0 }
-            let lossYears = row.integer("loss_years_to_base", range: 0...Int.max)
+            let fixed = row.number("fixed_cost_yuan_per_year", expectation: "an amount ≥ 0 in yuan per year", limit: ScenarioLimits.yuan) { $0 >= 0 }
+            let lossYears = row.integer("loss_years_to_base", range: 0...ScenarioLimits.lossYears)
             _ = row.required("source")
             issues += row.issues
             var enterprise: Enterprise?

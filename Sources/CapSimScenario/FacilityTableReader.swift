@@ -28,7 +28,7 @@ public enum FacilityTableReader {
             if kind == .coalMine {
                 reserve = reserveText.isEmpty
                     ? row.fail("reserve_years", "required for a coal mine (years of reserve left)")
-                    : row.number("reserve_years", min: 0)
+                    : row.number("reserve_years", min: 0, limit: ScenarioLimits.reserveYears)
             } else if !reserveText.isEmpty, kind != nil {
                 row.report("reserve_years", "only coal mines have reserve years; leave it empty for \(kind!.rawValue)")
             }
@@ -37,15 +37,15 @@ public enum FacilityTableReader {
                 enterprise: row.required("enterprise"),
                 owner: row.enumeration("owner", OwnerType.self) ?? .state,
                 region: row.region(),
-                capacity10ktPerYear: row.number("capacity_10kt", min: 0) ?? 0,
-                size: row.number("size", min: 0) ?? 0,
+                capacity10ktPerYear: row.number("capacity_10kt", min: 0, limit: ScenarioLimits.capacity) ?? 0,
+                size: row.number("size", min: 0, limit: ScenarioLimits.size) ?? 0,
                 startYear: row.integer("start_year", range: 1900...2200) ?? 0,
                 reserveYears: reserve,
-                unitCostYuanPerTonne: row.number("unit_cost_yuan_per_t", min: 0) ?? 0,
-                priceYuanPerTonne: row.number("price_yuan_per_t", min: 0) ?? 0,
-                logisticsKm: row.number("logistics_km", min: 0) ?? 0,
+                unitCostYuanPerTonne: row.number("unit_cost_yuan_per_t", min: 0, limit: ScenarioLimits.yuanPerTonne) ?? 0,
+                priceYuanPerTonne: row.number("price_yuan_per_t", min: 0, limit: ScenarioLimits.yuanPerTonne) ?? 0,
+                logisticsKm: row.number("logistics_km", min: 0, limit: ScenarioLimits.distance) ?? 0,
                 safetyFlag: (row.integer("safety_flag", range: 0...1) ?? 0) == 1,
-                workers: row.integer("workers", range: 0...10_000_000) ?? 0)
+                workers: row.integer("workers", range: 0...ScenarioLimits.workersPerUnit) ?? 0)
             _ = row.required("source")
             issues += row.issues
             if row.issues.isEmpty { facilities.append(Row(facility: facility, line: row.line, row: row.row)) }
@@ -157,17 +157,20 @@ struct RowReader {
         return value
     }
 
-    mutating func number(_ column: String, min: Double) -> Double? {
-        number(column, expectation: "≥ \(min)") { $0 >= min }
+    mutating func number(_ column: String, min: Double, limit: ScenarioLimit) -> Double? {
+        number(column, expectation: "≥ \(min)", limit: limit) { $0 >= min }
     }
 
-    /// A finite number that must satisfy `valid`; `expectation` completes "must be …" in the message.
-    mutating func number(_ column: String, expectation: String, valid: (Double) -> Bool) -> Double? {
+    /// A finite decimal number that must satisfy `valid` and be at most `limit.max`;
+    /// `expectation` completes "must be …" in the message.
+    mutating func number(_ column: String, expectation: String, limit: ScenarioLimit,
+                         valid: (Double) -> Bool) -> Double? {
         let value = text(column)
-        guard let x = Double(value), x.isFinite else {
-            return fail(column, value.isEmpty ? "must not be empty" : "expected a number, got '\(value)'")
+        guard let x = DecimalNumber.parse(value) else {
+            return fail(column, value.isEmpty ? "must not be empty" : "expected a decimal number, got '\(value)'")
         }
         guard valid(x) else { return fail(column, "must be \(expectation), got \(value)") }
+        guard x <= limit.max else { return fail(column, "\(limit.message), got \(value)") }
         return x
     }
 

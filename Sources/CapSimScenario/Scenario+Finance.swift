@@ -175,11 +175,11 @@ extension Scenario {
                                        required: ["assetWriteDownShare", "repaymentShare"]) else { return nil }
         let before = reader.issues.count
         let writeDown = map["assetWriteDownShare"].flatMap {
-            reader.number($0, path + ".assetWriteDownShare", expectation: "a share of book value in [0, 1]",
+            reader.number($0, path + ".assetWriteDownShare", expectation: "a share of book value in [0, 1]", limit: .bounded,
                           valid: Self.isShare)
         }
         let repayment = map["repaymentShare"].flatMap {
-            reader.number($0, path + ".repaymentShare", expectation: "a share of cash flow in [0, 1]",
+            reader.number($0, path + ".repaymentShare", expectation: "a share of cash flow in [0, 1]", limit: .bounded,
                           valid: Self.isShare)
         }
         var instruments: [DebtInstrument] = []
@@ -304,7 +304,7 @@ extension Scenario {
 
         var share = 1.0
         if let n = map["share"] {
-            share = reader.number(n, path + ".share", expectation: Self.share, valid: Self.isShare) ?? share
+            share = reader.number(n, path + ".share", expectation: Self.share, limit: .bounded, valid: Self.isShare) ?? share
         } else if kind != .interestSuspension {
             defaulted.insert(path + ".share")
         }
@@ -314,7 +314,7 @@ extension Scenario {
                 reader.report(reader.keyNode(node, "debtFollowsShare"), path + ".debtFollowsShare",
                               "only asset_stripping takes debtFollowsShare, not \(kind.rawValue)")
             } else {
-                debtFollows = reader.number(n, path + ".debtFollowsShare", expectation: Self.share,
+                debtFollows = reader.number(n, path + ".debtFollowsShare", expectation: Self.share, limit: .bounded,
                                             valid: Self.isShare)
             }
         } else if kind == .assetStripping {
@@ -332,21 +332,21 @@ extension Scenario {
         let seed = ZombiePolicy.seedDefaults
         var halted = seed.haltedMonths
         if let n = map["haltedMonths"] {
-            halted = reader.number(n, path + ".haltedMonths", expectation: "a number of months in [0, 12]",
+            halted = reader.number(n, path + ".haltedMonths", expectation: "a number of months in [0, 12]", limit: .bounded,
                                    valid: { (0...12).contains($0) }) ?? halted
         } else {
             defaulted.insert(path + ".haltedMonths")
         }
         var leverage = seed.debtToAssets
         if let n = map["debtToAssets"] {
-            leverage = reader.number(n, path + ".debtToAssets", expectation: "a ratio ≥ 0",
+            leverage = reader.number(n, path + ".debtToAssets", expectation: "a ratio ≥ 0", limit: ScenarioLimits.debtToAssets,
                                      valid: { $0 >= 0 }) ?? leverage
         } else {
             defaulted.insert(path + ".debtToAssets")
         }
         var lossYears = seed.lossYears
         if let n = map["lossYears"] {
-            lossYears = reader.integer(n, path + ".lossYears", range: 1...Int.max) ?? lossYears
+            lossYears = reader.integer(n, path + ".lossYears", range: 1...ScenarioLimits.lossYears) ?? lossYears
         } else {
             defaulted.insert(path + ".lossYears")
         }
@@ -385,7 +385,7 @@ extension Scenario {
                               "only bankruptcy takes recovery, not \(kind.rawValue)")
             } else {
                 recovery = reader.enumerationMap(n, path + ".recovery", CreditorClass.self,
-                                                 expectation: "a recovered share in [0, 1]", valid: Self.isShare) ?? [:]
+                                                 expectation: "a recovered share in [0, 1]", limit: .bounded, valid: Self.isShare) ?? [:]
             }
         } else if kind == .bankruptcy {
             defaulted.insert(path + ".recovery")

@@ -81,7 +81,7 @@ extension Scenario {
             for sex in Sex.allCases {
                 guard let v = ages[sex.rawValue] else { continue }
                 let p = "\(path).retirementAge.\(sex.rawValue)"
-                guard let age = reader.number(v, p, expectation: "an age > 0 in years", valid: { $0 > 0 }) else {
+                guard let age = reader.number(v, p, expectation: "an age > 0 in years", limit: ScenarioLimits.age, valid: { $0 > 0 }) else {
                     continue
                 }
                 if let edges, !edges.dropFirst().contains(age) {
@@ -96,7 +96,7 @@ extension Scenario {
 
         var careerStart = Self.defaultCareerStartAge
         if let n = map["careerStartAge"] {
-            careerStart = reader.number(n, path + ".careerStartAge", expectation: "an age ≥ 0 in years",
+            careerStart = reader.number(n, path + ".careerStartAge", expectation: "an age ≥ 0 in years", limit: ScenarioLimits.age,
                                         valid: { $0 >= 0 }) ?? careerStart
         } else {
             defaulted.insert(path + ".careerStartAge")
@@ -127,7 +127,7 @@ extension Scenario {
 
     /// Band edges: at least two, strictly increasing; an edge out of order is reported at itself.
     private func resolveAgeBands(_ node: Node, _ path: String, reader: inout YAMLReader) -> [Double]? {
-        guard let edges = reader.numberList(node, path, expectation: "an age ≥ 0 in years", valid: { $0 >= 0 })
+        guard let edges = reader.numberList(node, path, expectation: "an age ≥ 0 in years", limit: ScenarioLimits.age, valid: { $0 >= 0 })
         else { return nil }
         guard edges.count >= 2 else {
             return reader.fail(node, path, "list at least 2 band edges (K + 1 edges make K bands), got \(edges.count)")
@@ -151,7 +151,7 @@ extension Scenario {
                                        required: ["femaleShare", "ageShares", "wageYuanPerYear"]) else { return nil }
         let before = reader.issues.count
         let femaleShare = map["femaleShare"].flatMap {
-            reader.number($0, path + ".femaleShare", expectation: Self.share, valid: Self.isShare)
+            reader.number($0, path + ".femaleShare", expectation: Self.share, limit: .bounded, valid: Self.isShare)
         }
         var ageShares: [Sex: [Double]] = [:]
         let sexes = Sex.allCases.map(\.rawValue)
@@ -166,12 +166,12 @@ extension Scenario {
             }
         }
         let wage = map["wageYuanPerYear"].flatMap {
-            reader.number($0, path + ".wageYuanPerYear", expectation: "a wage > 0 in yuan per worker per year",
+            reader.number($0, path + ".wageYuanPerYear", expectation: "a wage > 0 in yuan per worker per year", limit: ScenarioLimits.yuanPerPerson,
                           valid: { $0 > 0 })
         }
         var arrears = 0.0
         if let n = map["wageArrearsMonths"] {
-            arrears = reader.number(n, path + ".wageArrearsMonths", expectation: "a number of months ≥ 0",
+            arrears = reader.number(n, path + ".wageArrearsMonths", expectation: "a number of months ≥ 0", limit: ScenarioLimits.months,
                                     valid: { $0 >= 0 }) ?? 0
         } else {
             defaulted.insert(path + ".wageArrearsMonths")
@@ -186,7 +186,7 @@ extension Scenario {
     /// at or past that sex's retirement age. The band checks are skipped when the bands are invalid.
     private func resolveAgeShares(_ node: Node, _ path: String, sex: Sex, edges: [Double]?, retirementAge: Double?,
                                   reader: inout YAMLReader) -> [Double]? {
-        guard let shares = reader.numberList(node, path, expectation: Self.share, valid: Self.isShare) else {
+        guard let shares = reader.numberList(node, path, expectation: Self.share, limit: .bounded, valid: Self.isShare) else {
             return nil
         }
         var ok = true
@@ -250,11 +250,11 @@ extension Scenario {
         let transitions = map["transitions"].flatMap { resolveTransitions($0, reader: &reader) }
         let benefit = map["unemploymentBenefitYuanPerYear"].flatMap {
             reader.number($0, path + ".unemploymentBenefitYuanPerYear",
-                          expectation: "an amount ≥ 0 in yuan per person per year", valid: { $0 >= 0 })
+                          expectation: "an amount ≥ 0 in yuan per person per year", limit: ScenarioLimits.yuanPerPerson, valid: { $0 >= 0 })
         }
         let insurance = map["socialInsurance"].flatMap { resolveSocialInsurance($0, reader: &reader) }
         let refund = map["jobRetentionRefundShare"].flatMap {
-            reader.number($0, path + ".jobRetentionRefundShare", expectation: Self.share, valid: Self.isShare)
+            reader.number($0, path + ".jobRetentionRefundShare", expectation: Self.share, limit: .bounded, valid: Self.isShare)
         }
         var backWagesPayer = Payer.localBudget
         if let n = map["backWagesPayer"] {
@@ -299,28 +299,28 @@ extension Scenario {
         }
         let persons = "a number of persons ≥ 0"
         let capacityTotal = map["capacityTotal"].flatMap {
-            reader.number($0, path + ".capacityTotal", expectation: persons, valid: { $0 >= 0 })
+            reader.number($0, path + ".capacityTotal", expectation: persons, limit: ScenarioLimits.persons, valid: { $0 >= 0 })
         }
         let capacityPerYear = map["capacityPerYear"].flatMap {
-            reader.number($0, path + ".capacityPerYear", expectation: persons, valid: { $0 >= 0 })
+            reader.number($0, path + ".capacityPerYear", expectation: persons, limit: ScenarioLimits.persons, valid: { $0 >= 0 })
         }
         let share = map["share"].flatMap {
-            reader.number($0, path + ".share", expectation: Self.share, valid: Self.isShare)
+            reader.number($0, path + ".share", expectation: Self.share, limit: .bounded, valid: Self.isShare)
         }
         var within: Double?
         if let n = map["withinYearsOfRetirement"] {
-            within = reader.number(n, path + ".withinYearsOfRetirement", expectation: "a number of years ≥ 0",
+            within = reader.number(n, path + ".withinYearsOfRetirement", expectation: "a number of years ≥ 0", limit: ScenarioLimits.durationYears,
                                    valid: { $0 >= 0 })
         } else if kind == .internalRetirement {
             within = Self.defaultInternalRetirementYears
             defaulted.insert(path + ".withinYearsOfRetirement")
         }
         let yuan = "an amount ≥ 0 in yuan per person"
-        let oneOff = defaultedNumber(map, path, "oneOffYuanPerPerson", default: 0, expectation: yuan,
+        let oneOff = defaultedNumber(map, path, "oneOffYuanPerPerson", default: 0, expectation: yuan, limit: ScenarioLimits.yuanPerPerson,
                                      valid: { $0 >= 0 }, reader: &reader)
-        let annual = defaultedNumber(map, path, "annualYuanPerPerson", default: 0, expectation: yuan,
+        let annual = defaultedNumber(map, path, "annualYuanPerPerson", default: 0, expectation: yuan, limit: ScenarioLimits.yuanPerPerson,
                                      valid: { $0 >= 0 }, reader: &reader)
-        let wageShare = defaultedNumber(map, path, "annualShareOfWage", default: 0, expectation: Self.share,
+        let wageShare = defaultedNumber(map, path, "annualShareOfWage", default: 0, expectation: Self.share, limit: .bounded,
                                         valid: Self.isShare, reader: &reader)
         var payer = Payer.enterprise
         if let n = map["payer"] {
@@ -337,13 +337,13 @@ extension Scenario {
 
     /// `map[key]` as a number, or `value` recorded as a default at `path.key` when the key is absent.
     private mutating func defaultedNumber(_ map: [String: Node], _ path: String, _ key: String, default value: Double,
-                                          expectation: String, valid: (Double) -> Bool,
+                                          expectation: String, limit: ScenarioLimit, valid: (Double) -> Bool,
                                           reader: inout YAMLReader) -> Double {
         guard let n = map[key] else {
             defaulted.insert("\(path).\(key)")
             return value
         }
-        return reader.number(n, "\(path).\(key)", expectation: expectation, valid: valid) ?? value
+        return reader.number(n, "\(path).\(key)", expectation: expectation, limit: limit, valid: valid) ?? value
     }
 
     private func resolveTransitions(_ node: Node, reader: inout YAMLReader) -> TransitionRates? {
@@ -353,15 +353,16 @@ extension Scenario {
         }
         let years = "a mean length > 0 in years"
         let rate = "a rate per year in [0, 1]"
-        func value(_ key: String, _ expectation: String, _ valid: (Double) -> Bool) -> Double? {
-            map[key].flatMap { reader.number($0, "\(path).\(key)", expectation: expectation, valid: valid) }
+        func value(_ key: String, _ expectation: String, limit: ScenarioLimit = .bounded,
+                   _ valid: (Double) -> Bool) -> Double? {
+            map[key].flatMap { reader.number($0, "\(path).\(key)", expectation: expectation, limit: limit, valid: valid) }
         }
-        let trainingYears = value("trainingYears", years) { $0 > 0 }
+        let trainingYears = value("trainingYears", years, limit: ScenarioLimits.durationYears) { $0 > 0 }
         let success = value("trainingSuccessShare", Self.share, Self.isShare)
         let reemployment = value("reemploymentRate", rate, Self.isShare)
         let exit = value("labourForceExitRate", rate, Self.isShare)
         let jobLoss = value("jobLossRate", rate, Self.isShare)
-        let welfareYears = value("publicWelfareYears", years) { $0 > 0 }
+        let welfareYears = value("publicWelfareYears", years, limit: ScenarioLimits.durationYears) { $0 > 0 }
         guard let trainingYears, let success, let reemployment, let exit, let jobLoss, let welfareYears else {
             return nil
         }
@@ -384,7 +385,7 @@ extension Scenario {
         for key in Self.socialInsuranceKeys {
             guard let n = map[key],
                   let value = reader.numberOrYearMap(n, "\(path).\(key)", years: baseYear...endYear,
-                                                     expectation: "a share of the wage base in [0, 1]",
+                                                     expectation: "a share of the wage base in [0, 1]", limit: .bounded,
                                                      valid: Self.isShare)
             else { continue }
             switch value {
@@ -405,15 +406,15 @@ extension Scenario {
         let before = reader.issues.count
         let amounts = map["amountYuanByYear"].flatMap {
             reader.yearMap($0, path + ".amountYuanByYear", years: (baseYear + 1)...endYear,
-                           expectation: "an amount ≥ 0 in yuan", valid: { $0 >= 0 })
+                           expectation: "an amount ≥ 0 in yuan", limit: ScenarioLimits.yuan, valid: { $0 >= 0 })
         }
         let sectors = map["sectors"].flatMap { reader.enumerationList($0, path + ".sectors", Sector.self) }
-        let baseShare = defaultedNumber(map, path, "baseShare", default: 0.8, expectation: Self.share,
+        let baseShare = defaultedNumber(map, path, "baseShare", default: 0.8, expectation: Self.share, limit: .bounded,
                                         valid: Self.isShare, reader: &reader)
         let weight = "a weight ≥ 0"
-        let capacityWeight = defaultedNumber(map, path, "capacityWeight", default: 0.5, expectation: weight,
+        let capacityWeight = defaultedNumber(map, path, "capacityWeight", default: 0.5, expectation: weight, limit: ScenarioLimits.weight,
                                              valid: { $0 >= 0 }, reader: &reader)
-        let workersWeight = defaultedNumber(map, path, "workersWeight", default: 0.5, expectation: weight,
+        let workersWeight = defaultedNumber(map, path, "workersWeight", default: 0.5, expectation: weight, limit: ScenarioLimits.weight,
                                             valid: { $0 >= 0 }, reader: &reader)
         if reader.issues.count == before, baseShare > 0, capacityWeight == 0, workersWeight == 0 {
             reader.report(map["workersWeight"], path + ".workersWeight",
@@ -424,7 +425,7 @@ extension Scenario {
         var difficulty: [Sector: Double] = [:]
         if let n = map["difficulty"] {
             difficulty = reader.enumerationMap(n, path + ".difficulty", Sector.self,
-                                               expectation: "a coefficient > 0", valid: { $0 > 0 }) ?? [:]
+                                               expectation: "a coefficient > 0", limit: ScenarioLimits.weight, valid: { $0 > 0 }) ?? [:]
             // A coefficient for a sector outside the fund would be silently unused.
             for (keyNode, _) in n.mapping ?? Node.Mapping([]) {
                 guard let sectors, let sector = keyNode.scalar.flatMap({ Sector(rawValue: $0.string) }),

@@ -113,6 +113,11 @@ extension Scenario {
             reader.report(n, "endYear", "must be after baseYear (\(baseYear))")
             return
         }
+        if let n = top["endYear"], baseYear > 0, endYear - baseYear > ScenarioLimits.horizonYears {
+            reader.report(n, "endYear", "must be at most \(ScenarioLimits.horizonYears) years after baseYear (\(baseYear)), "
+                          + "got \(endYear - baseYear): a longer horizon compounds debt and prices beyond what the model keeps exact")
+            return
+        }
         guard baseYear > 0, endYear > 0 else { return }
 
         let beforeTables = reader.issues.count
@@ -208,6 +213,7 @@ extension Scenario {
 
     /// The tables listed under the top-level `key`: every path, resolved against the scenario
     /// file's folder, and the text of each one that exists and is UTF-8 (the others are issues).
+    /// No text is returned when the tables have more than `ScenarioLimits.maxRows` rows together.
     ///
     /// - Parameter noun: the kind of table, for messages ("facility" table, "enterprise" table).
     func readTables(_ node: Node, _ key: String, noun: String, reader: inout YAMLReader)
@@ -219,20 +225,36 @@ extension Scenario {
         let folder = (reader.origin(key) as NSString).deletingLastPathComponent
         var paths: [String] = []
         var texts: [(path: String, text: String)] = []
+        var rowCount = 0
         for (i, entry) in list.enumerated() {
-            guard let relative = reader.string(entry, "\(key)[\(i)]") else { continue }
+            let field = "\(key)[\(i)]"
+            guard let relative = reader.string(entry, field) else { continue }
+            guard ScenarioDocument.isText(entry) else {
+                reader.report(entry, field, "expected the path of a \(noun) table, as text; got '\(relative)'"
+                              + " (quote it if a file is really named so)")
+                continue
+            }
             let path = ScenarioDocument.join(folder, relative)
             paths.append(path)
-            guard FileManager.default.fileExists(atPath: path) else {
-                reader.report(entry, "\(key)[\(i)]", "\(noun) table '\(path)' not found")
-                continue
+            // Counted on the file's bytes before any text is built or row parsed, so an oversized
+            // table is refused in a moment and without its memory.
+            let rows = max(0, (TextFile.csvRecordCount(path) ?? 0) - 1)
+            rowCount += rows
+            if rowCount > ScenarioLimits.maxRows {
+                reader.report(entry, field, "\(noun) table '\(path)' has \(rows) rows"
+                              + (rowCount > rows ? " (\(rowCount) with the tables before it)" : "")
+                              + "; a scenario has at most \(ScenarioLimits.maxRows) \(noun) rows: "
+                              + ScenarioLimits.maxRowsReason)
+                return (paths, [])
             }
-            guard let data = FileManager.default.contents(atPath: path),
-                  let text = String(data: data, encoding: .utf8) else {
-                reader.issues.append(ScenarioIssue(file: path, message: "cannot be read as UTF-8 text"))
-                continue
+            do {
+                let text = try ScenarioDocument.readText(
+                    path, namedAt: .init(file: reader.origin(field), line: entry.mark?.line, field: field),
+                    noun: "\(noun) table")
+                texts.append((path, text))
+            } catch {
+                reader.issues += error.issues
             }
-            texts.append((path, text))
         }
         return (paths, texts)
     }
@@ -271,22 +293,22 @@ extension Scenario {
         guard let map = reader.mapping(node, path, allowed: Self.sectorKeys) else { return policy }
         let share = "a share in [0, 1]"
         if let n = map["utilisation"] {
-            policy.utilisation = reader.number(n, path + ".utilisation", expectation: share) { (0...1).contains($0) } ?? 1
+            policy.utilisation = reader.number(n, path + ".utilisation", expectation: share, limit: .bounded) { (0...1).contains($0) } ?? 1
         } else { defaulted.insert(path + ".utilisation") }
         if let n = map["utilisationByYear"] {
             policy.utilisationByYear = reader.yearMap(n, path + ".utilisationByYear", years: baseYear...endYear,
-                                                      expectation: share) { (0...1).contains($0) } ?? [:]
+                                                      expectation: share, limit: .bounded) { (0...1).contains($0) } ?? [:]
         }
         if let n = map["priceIndex"] {
-            policy.priceIndex = reader.number(n, path + ".priceIndex", expectation: "a multiplier > 0") { $0 > 0 } ?? 1
+            policy.priceIndex = reader.number(n, path + ".priceIndex", expectation: "a multiplier > 0", limit: ScenarioLimits.priceIndex) { $0 > 0 } ?? 1
         } else { defaulted.insert(path + ".priceIndex") }
         if let n = map["priceIndexByYear"] {
             policy.priceIndexByYear = reader.yearMap(n, path + ".priceIndexByYear", years: baseYear...endYear,
-                                                     expectation: "a multiplier > 0") { $0 > 0 } ?? [:]
+                                                     expectation: "a multiplier > 0", limit: ScenarioLimits.priceIndex) { $0 > 0 } ?? [:]
         }
         if let n = map["replacementRatio"] {
             policy.replacementRatio = reader.number(n, path + ".replacementRatio",
-                                                    expectation: "a ratio ≥ 0 (retired per unit of new capacity)") { $0 >= 0 } ?? 1
+                                                    expectation: "a ratio ≥ 0 (retired per unit of new capacity)", limit: ScenarioLimits.replacementRatio) { $0 >= 0 } ?? 1
         } else { defaulted.insert(path + ".replacementRatio") }
         return policy
     }
@@ -378,7 +400,7 @@ extension Scenario {
             if let check = thresholdCheck {
                 switch (map["threshold"], map["thresholdByYear"]) {
                 case let (t?, nil):
-                    if let x = reader.number(t, path + ".threshold", expectation: check.expectation, valid: check.valid) {
+                    if let x = reader.number(t, path + ".threshold", expectation: check.expectation, limit: check.limit, valid: check.valid) {
                         for y in years { thresholds[y] = x }
                     }
                 case let (nil, t?):
@@ -388,7 +410,7 @@ extension Scenario {
                     defaulted.remove(path + ".from")
                     defaulted.remove(path + ".to")
                     thresholds = reader.yearMap(t, path + ".thresholdByYear", years: programmeYears,
-                                                expectation: check.expectation, valid: check.valid) ?? [:]
+                                                expectation: check.expectation, limit: check.limit, valid: check.valid) ?? [:]
                 case (_?, _?):
                     reader.report(node, path, "give either threshold or thresholdByYear, not both")
                 case (nil, nil):
@@ -406,12 +428,14 @@ extension Scenario {
     }
 
     /// What a criterion's threshold must satisfy, or nil when it takes none.
-    static func thresholdCheck(_ c: ClosureCriterion) -> (expectation: String, valid: (Double) -> Bool)? {
+    static func thresholdCheck(_ c: ClosureCriterion)
+        -> (expectation: String, limit: ScenarioLimit, valid: (Double) -> Bool)?
+    {
         switch c {
-        case .sizeBelow, .sizeAtOrBelow: return ("a size ≥ 0 in the kind's unit", { $0 >= 0 })
-        case .reserveBelow: return ("a number of years ≥ 0", { $0 >= 0 })
-        case .logisticsAbove: return ("a distance ≥ 0 km", { $0 >= 0 })
-        case .costAbovePrice: return ("a margin > -1 (0 = cost above price)", { $0 > -1 })
+        case .sizeBelow, .sizeAtOrBelow: return ("a size ≥ 0 in the kind's unit", ScenarioLimits.size, { $0 >= 0 })
+        case .reserveBelow: return ("a number of years ≥ 0", ScenarioLimits.reserveYears, { $0 >= 0 })
+        case .logisticsAbove: return ("a distance ≥ 0 km", ScenarioLimits.distance, { $0 >= 0 })
+        case .costAbovePrice: return ("a margin > -1 (0 = cost above price)", ScenarioLimits.margin, { $0 > -1 })
         case .safetyFlag, .named: return nil
         }
     }
@@ -425,7 +449,7 @@ extension Scenario {
         let sector = map["sector"].flatMap { reader.enumeration($0, path + ".sector", Sector.self) }
         let goals = map["capacityClosedByYear"].flatMap {
             reader.yearMap($0, path + ".capacityClosedByYear", years: programmeYears,
-                           expectation: "a capacity ≥ 0 in 10kt/yr") { $0 >= 0 }
+                           expectation: "a capacity ≥ 0 in 10kt/yr", limit: ScenarioLimits.targetCapacity) { $0 >= 0 }
         }
         var priority: [PriorityKey] = []
         if let n = map["priority"], let list = reader.sequence(n, path + ".priority") {

@@ -35,44 +35,94 @@ public struct ScenarioDocument: @unchecked Sendable {
 
     /// Reads `path` and every file it extends.
     ///
-    /// - Throws: `ScenarioError` for a missing or malformed file, an `extends` cycle, or a `set`
-    ///   path that does not exist in the base or gives a value of the wrong kind.
-    public static func load(path: String) throws(ScenarioError) -> ScenarioDocument {
-        try load(path: path, visiting: [])
+    /// Each file of the chain is read, parsed and located once (the work is linear in the chain's
+    /// length); the values are then applied from the base to `path`.
+    ///
+    /// - Throws: `ScenarioError` for a missing or malformed file, an `extends` that is not text or
+    ///   names no readable file, an `extends` cycle, or a `set` path that does not exist in the
+    ///   base or gives a value of the wrong kind.
+    ///
+    /// - Parameter namedAt: where `path` itself was named (a sweep file's `scenario:`), to report
+    ///   a missing file or a folder there.
+    public static func load(path: String, namedAt: Reference? = nil) throws(ScenarioError) -> ScenarioDocument {
+        try load(path: path, namedAt: namedAt) { path, at throws(ScenarioError) in try parse(path, namedAt: at).root }
     }
 
-    private static func load(path: String, visiting: [String]) throws(ScenarioError) -> ScenarioDocument {
-        let root = try parse(path).root
-        guard var top = root.mapping, let extendsNode = top["extends"] else {
-            return ScenarioDocument(file: path, chain: [path], root: root)
+    /// Where a file was named by another: the naming file, the line and the field (`extends`,
+    /// `facilityTables[1]`), so that a file that cannot be read is reported where it was named.
+    public struct Reference: Sendable, Equatable {
+        /// The file that names the other.
+        public var file: String
+        /// The line of the name in it.
+        public var line: Int?
+        /// The key or path that holds the name.
+        public var field: String
+
+        /// A reference at `file:line`, under `field`.
+        public init(file: String, line: Int?, field: String) {
+            self.file = file
+            self.line = line
+            self.field = field
         }
-        guard let relative = extendsNode.scalar?.string, !relative.isEmpty else {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, line: extendsNode.mark?.line, field: "extends",
-                                                       message: "expected the path of the scenario file this one extends")])
+    }
+
+    /// `load(path:)` with the file reader given, so tests can count the reads.
+    static func load(path: String, namedAt first: Reference? = nil,
+                     read: (String, Reference?) throws(ScenarioError) -> Node)
+        throws(ScenarioError) -> ScenarioDocument
+    {
+        // From `path` down to the base: each file's path and tree.
+        var links: [(path: String, root: Node)] = []
+        var position: [String: Int] = [:]
+        var next = path
+        var namedAt = first
+        while true {
+            let canonical = canonicalPath(next)
+            if position[canonical] != nil, let namedAt, !links.isEmpty {
+                throw ScenarioError(issues: [ScenarioIssue(
+                    file: namedAt.file, line: namedAt.line, field: "extends",
+                    message: "extends cycle: " + (links.map(\.path) + [next]).joined(separator: " → ")
+                        + "; a scenario cannot extend itself")])
+            }
+            position[canonical] = links.count
+            let root = try read(next, namedAt)
+            links.append((next, root))
+            guard let top = root.mapping, let extendsNode = top["extends"] else { break }
+            guard let relative = extendsNode.scalar?.string, ScenarioDocument.isText(extendsNode), !relative.isEmpty else {
+                let got = extendsNode.scalar.map { "'\($0.string)'" } ?? (extendsNode.mapping != nil ? "a mapping" : "a list")
+                throw ScenarioError(issues: [ScenarioIssue(
+                    file: next, line: extendsNode.mark?.line, field: "extends",
+                    message: "expected the path of the scenario file this one extends, as text; got \(got)"
+                        + (extendsNode.scalar != nil ? " (quote it if a file is really named so)" : ""))])
+            }
+            namedAt = Reference(file: next, line: extendsNode.mark?.line, field: "extends")
+            next = ScenarioDocument.join((next as NSString).deletingLastPathComponent, relative)
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        let basePath = ScenarioDocument.join(folder, relative)
-        let seen = visiting + [path]
-        if seen.contains(where: { sameFile($0, basePath) }) {
-            throw ScenarioError(issues: [ScenarioIssue(
-                file: path, line: extendsNode.mark?.line, field: "extends",
-                message: "extends cycle: " + (seen + [basePath]).joined(separator: " → ") + "; a scenario cannot extend itself")])
+        let base = links.removeLast()
+        var document = ScenarioDocument(file: base.path, chain: [base.path], root: base.root)
+        for link in links.reversed() {
+            try document.apply(variant: link.root, file: link.path)
         }
-        var document = try load(path: basePath, visiting: seen)
-        document.file = path
-        document.chain.append(path)
+        return document
+    }
+
+    /// Applies one variant's top-level keys and `set:` values to this document (its base).
+    private mutating func apply(variant root: Node, file path: String) throws(ScenarioError) {
+        guard var top = root.mapping else { return }
+        file = path
+        chain.append(path)
         var issues: [ScenarioIssue] = []
         let setNode = top["set"]
         top["extends"] = nil
         top["set"] = nil
         // Top-level keys replace the base's wholesale.
-        if var merged = document.root.mapping {
+        if var merged = self.root.mapping {
             for (keyNode, value) in top {
                 guard let key = keyNode.scalar?.string else { continue }
                 merged[key] = value
-                document.record(ScenarioOverride(path: key, file: path, line: keyNode.mark?.line, value: value))
+                record(ScenarioOverride(path: key, file: path, line: keyNode.mark?.line, value: value))
             }
-            document.root = .mapping(merged)
+            self.root = .mapping(merged)
         }
         if let setNode {
             guard let entries = setNode.mapping else {
@@ -87,7 +137,7 @@ public struct ScenarioDocument: @unchecked Sendable {
                     issues.append(ScenarioIssue(file: path, line: keyNode.mark?.line, field: field, message: error.description))
                 case let .success(target):
                     do {
-                        try document.set(target, to: value, file: path, line: keyNode.mark?.line)
+                        try set(target, to: value, file: path, line: keyNode.mark?.line)
                     } catch {
                         issues.append(ScenarioIssue(file: path, line: keyNode.mark?.line, field: field,
                                                     message: error.message))
@@ -96,7 +146,6 @@ public struct ScenarioDocument: @unchecked Sendable {
             }
         }
         if !issues.isEmpty { throw ScenarioError(issues: issues) }
-        return document
     }
 
     /// `relative` resolved against `folder`, with `.` and `name/..` steps removed, so messages
@@ -108,22 +157,28 @@ public struct ScenarioDocument: @unchecked Sendable {
             if part == "." { continue }
             if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
         }
-        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+        let joined = (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+        // `a/..` is the current folder, not an empty path (which messages would show as nothing).
+        return joined.isEmpty ? "." : joined
     }
 
-    private static func sameFile(_ a: String, _ b: String) -> Bool {
-        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
-            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    /// Whether `node` is a text scalar: quoted, or plain and not a number, boolean or null, so
+    /// `extends: 42` is not taken for a file named "42".
+    static func isText(_ node: Node) -> Bool {
+        guard let scalar = node.scalar else { return false }
+        return scalar.style != .plain || Resolver.default.resolveTag(of: node) == .str
     }
 
-    /// The YAML tree and text of `path`; a missing, unreadable or malformed file is an issue with its line.
-    static func parse(_ path: String) throws(ScenarioError) -> (root: Node, text: String) {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "file not found")])
-        }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, message: "cannot be read as UTF-8 text")])
-        }
+    /// The path with symbolic links and `.`/`..` resolved, to tell when two names are one file.
+    static func canonicalPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// The YAML tree and text of `path`; a missing, unreadable or malformed file is an issue with
+    /// its line. When `namedAt` is given (the `extends:` of a variant, a sweep's `scenario:`), a
+    /// path that is missing or not a regular file is reported there, saying what the path is.
+    public static func parse(_ path: String, namedAt: Reference? = nil) throws(ScenarioError) -> (root: Node, text: String) {
+        let text = try readText(path, namedAt: namedAt, noun: "scenario file")
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw ScenarioError(issues: [ScenarioIssue(file: path, message: "the file is empty")])
@@ -140,6 +195,23 @@ public struct ScenarioDocument: @unchecked Sendable {
                                                        message: "not valid YAML: \(error)")])
         } catch {
             throw ScenarioError(issues: [ScenarioIssue(file: path, message: "not valid YAML: \(error)")])
+        }
+    }
+
+    /// The text of `path`, or an issue: inside the file for bad UTF-8 (line and byte offset), at
+    /// `namedAt` (when given) for a file that is missing or is not a regular file.
+    static func readText(_ path: String, namedAt: Reference?, noun: String) throws(ScenarioError) -> String {
+        do throws(TextFile.Failure) {
+            return try TextFile.read(path)
+        } catch {
+            switch (error, namedAt) {
+            case (.notUTF8, _), (_, nil):
+                throw ScenarioError(issues: [ScenarioIssue(file: path, line: error.line, message: error.description)])
+            case let (_, at?):
+                throw ScenarioError(issues: [ScenarioIssue(
+                    file: at.file, line: at.line, field: at.field,
+                    message: "\(noun) '\(path)' " + (error == .notFound ? "not found" : error.description))])
+            }
         }
     }
 
@@ -218,10 +290,10 @@ public struct ScenarioDocument: @unchecked Sendable {
     private static func scaled(_ node: Node, by factor: Double) throws(PathError) -> Node {
         switch node {
         case let .scalar(s):
-            guard let x = Double(s.string) else { throw PathError(message: "'\(s.string)' is not a number, so it cannot be scaled") }
+            guard let x = DecimalNumber.parse(s.string) else { throw PathError(message: "'\(s.string)' is not a number, so it cannot be scaled") }
             return .scalar(.init(numberText(x * factor), .implicit, .plain, s.mark))
         case var .mapping(m):
-            for i in m.indices where Double(m[i].value.scalar?.string ?? "") != nil || m[i].value.mapping != nil {
+            for i in m.indices where DecimalNumber.parse(m[i].value.scalar?.string ?? "") != nil || m[i].value.mapping != nil {
                 m[i] = (m[i].key, try scaled(m[i].value, by: factor))
             }
             return .mapping(m)
@@ -232,7 +304,7 @@ public struct ScenarioDocument: @unchecked Sendable {
 
     private static func kind(_ node: Node) -> String {
         switch node {
-        case let .scalar(s): return Double(s.string) != nil ? "a number" : "text"
+        case let .scalar(s): return DecimalNumber.parse(s.string) != nil ? "a number" : "text"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

@@ -132,7 +132,8 @@ extension SweepSpec {
         else { throw ScenarioError(issues: reader.issues) }
         let folder = (path as NSString).deletingLastPathComponent
         let scenarioPath = ScenarioDocument.join(folder, relative)
-        let baseDocument = try ScenarioDocument.load(path: scenarioPath)
+        let baseDocument = try ScenarioDocument.load(
+            path: scenarioPath, namedAt: .init(file: path, line: scenarioNode.mark?.line, field: "scenario"))
         let base = try Scenario.load(baseDocument)
 
         let seed = top["seed"].flatMap { reader.integer($0, "seed", range: 0...Int.max) }
@@ -235,7 +236,7 @@ extension SweepSpec {
                 if let n = map["levels"] { levels = reader.integer(n, at + ".levels", range: 1...10_000) }
             case let (nil, g?):
                 if let n = map["levels"] { reader.report(n, at + ".levels", "a grid's levels are its values") }
-                if let values = reader.numberList(g, at + ".grid", expectation: "a number", valid: { _ in true }) {
+                if let values = reader.numberList(g, at + ".grid", expectation: "a number", limit: .bounded, valid: { _ in true }) {
                     if values.isEmpty {
                         reader.report(g, at + ".grid", "list at least one value")
                     } else {
@@ -344,14 +345,14 @@ extension SweepSpec {
         var x: [String: Double] = [:]
         for key in keys where !(kind == "discrete") {
             guard let n = map[key] else { reader.report(node, "\(path).\(key)", "required for \(kind)"); continue }
-            x[key] = reader.number(n, "\(path).\(key)", expectation: "a number", valid: { _ in true })
+            x[key] = reader.number(n, "\(path).\(key)", expectation: "a number", limit: .bounded, valid: { _ in true })
         }
         var values: [Double] = [], weights: [Double] = []
         if kind == "discrete" {
             if let n = map["values"] {
-                values = reader.numberList(n, path + ".values", expectation: "a number", valid: { _ in true }) ?? []
+                values = reader.numberList(n, path + ".values", expectation: "a number", limit: .bounded, valid: { _ in true }) ?? []
             } else { reader.report(node, path + ".values", "required for discrete") }
-            weights = map["weights"].flatMap { reader.numberList($0, path + ".weights", expectation: "a number", valid: { _ in true }) }
+            weights = map["weights"].flatMap { reader.numberList($0, path + ".weights", expectation: "a number", limit: .bounded, valid: { _ in true }) }
                 ?? values.map { _ in 1 }
         }
         guard reader.issues.count == before else { return nil }
@@ -384,7 +385,7 @@ extension SweepSpec {
             guard let map = reader.mapping(item, at, allowed: ["between", "rho"], required: ["between", "rho"]),
                   let pairNode = map["between"], let pair = reader.sequence(pairNode, at + ".between"),
                   let rhoNode = map["rho"],
-                  let rho = reader.number(rhoNode, at + ".rho", expectation: "a correlation in [-1, 1]", valid: { (-1...1).contains($0) })
+                  let rho = reader.number(rhoNode, at + ".rho", expectation: "a correlation in [-1, 1]", limit: .bounded, valid: { (-1...1).contains($0) })
             else { continue }
             let names = pair.compactMap { $0.scalar?.string }
             guard names.count == 2, names[0] != names[1] else {
@@ -478,7 +479,7 @@ extension SweepSpec {
                         reader.report(n, at + ".years", "must be in \(base.baseYear)...\(base.endYear), got \(y)")
                     }
                 } else if n.sequence != nil,
-                          let pair = reader.numberList(n, at + ".years", expectation: "a year", valid: { $0 == $0.rounded() }),
+                          let pair = reader.numberList(n, at + ".years", expectation: "a year", limit: .bounded, valid: { $0 == $0.rounded() }),
                           pair.count == 2, Int(pair[0]) <= Int(pair[1]),
                           (base.baseYear...base.endYear).contains(Int(pair[0])),
                           (base.baseYear...base.endYear).contains(Int(pair[1])) {

@@ -84,18 +84,20 @@ struct YAMLReader {
         }
     }
 
-    /// A number that must satisfy `valid`; `expectation` says what valid means in the message.
-    mutating func number(_ node: Node, _ path: String, expectation: String,
+    /// A decimal number that must satisfy `valid` and be at most `limit.max`; `expectation` says
+    /// what valid means in the message.
+    mutating func number(_ node: Node, _ path: String, expectation: String, limit: ScenarioLimit,
                          valid: (Double) -> Bool) -> Double? {
-        guard let text = node.scalar?.string, let x = Double(text), x.isFinite else {
-            return fail(node, path, "expected a number, got \(describe(node))")
+        guard let text = node.scalar?.string, let x = DecimalNumber.parse(text) else {
+            return fail(node, path, "expected a decimal number, got \(describe(node))")
         }
         guard valid(x) else { return fail(node, path, "must be \(expectation), got \(text)") }
+        guard x <= limit.max else { return fail(node, path, "\(limit.message), got \(text)") }
         return x
     }
 
     /// A mapping from year to number, e.g. `{2016: 9, 2017: 15}`.
-    mutating func yearMap(_ node: Node, _ path: String, years: ClosedRange<Int>, expectation: String,
+    mutating func yearMap(_ node: Node, _ path: String, years: ClosedRange<Int>, expectation: String, limit: ScenarioLimit,
                           valid: (Double) -> Bool) -> [Int: Double]? {
         guard let map = node.mapping else {
             return fail(node, path, "expected a mapping of year to number, e.g. {2016: 9}")
@@ -114,7 +116,7 @@ struct YAMLReader {
                 report(keyNode, "\(path).\(year)", "year appears twice")
                 ok = false
             }
-            if let x = number(value, "\(path).\(year)", expectation: expectation, valid: valid) {
+            if let x = number(value, "\(path).\(year)", expectation: expectation, limit: limit, valid: valid) {
                 result[year] = x
             } else {
                 ok = false
@@ -139,13 +141,13 @@ struct YAMLReader {
     }
 
     /// A list of numbers, each satisfying `valid`; a bad element is reported at `path[i]`.
-    mutating func numberList(_ node: Node, _ path: String, expectation: String,
+    mutating func numberList(_ node: Node, _ path: String, expectation: String, limit: ScenarioLimit,
                              valid: (Double) -> Bool) -> [Double]? {
         guard let list = sequence(node, path) else { return nil }
         var result: [Double] = []
         var ok = true
         for (i, item) in list.enumerated() {
-            if let x = number(item, "\(path)[\(i)]", expectation: expectation, valid: valid) {
+            if let x = number(item, "\(path)[\(i)]", expectation: expectation, limit: limit, valid: valid) {
                 result.append(x)
             } else {
                 ok = false
@@ -181,7 +183,7 @@ struct YAMLReader {
 
     /// Numbers keyed by enumeration values, e.g. `{coal: 1.2}`; at least one key, none repeated.
     mutating func enumerationMap<E: RawRepresentable & CaseIterable & Hashable>(
-        _ node: Node, _ path: String, _: E.Type, expectation: String, valid: (Double) -> Bool
+        _ node: Node, _ path: String, _: E.Type, expectation: String, limit: ScenarioLimit, valid: (Double) -> Bool
     ) -> [E: Double]? where E.RawValue == String {
         let names = E.allCases.map(\.rawValue).joined(separator: ", ")
         guard let map = node.mapping else { return fail(node, path, "expected a mapping with keys among: \(names)") }
@@ -198,7 +200,7 @@ struct YAMLReader {
                 report(keyNode, "\(path).\(keyText)", "key appears twice")
                 ok = false
             }
-            if let x = number(value, "\(path).\(keyText)", expectation: expectation, valid: valid) {
+            if let x = number(value, "\(path).\(keyText)", expectation: expectation, limit: limit, valid: valid) {
                 result[key] = x
             } else {
                 ok = false
@@ -215,15 +217,15 @@ struct YAMLReader {
     }
 
     /// A number, or a mapping from year to number (`0.03` or `{2015: 0.03, 2016: 0.02}`).
-    mutating func numberOrYearMap(_ node: Node, _ path: String, years: ClosedRange<Int>, expectation: String,
+    mutating func numberOrYearMap(_ node: Node, _ path: String, years: ClosedRange<Int>, expectation: String, limit: ScenarioLimit,
                                   valid: (Double) -> Bool) -> NumberOrYearMap? {
         if node.mapping != nil {
-            return yearMap(node, path, years: years, expectation: expectation, valid: valid).map { .byYear($0) }
+            return yearMap(node, path, years: years, expectation: expectation, limit: limit, valid: valid).map { .byYear($0) }
         }
         guard node.scalar != nil else {
             return fail(node, path, "expected a number or a mapping of year to number, e.g. {\(years.lowerBound): 0.03}")
         }
-        return number(node, path, expectation: expectation, valid: valid).map { .constant($0) }
+        return number(node, path, expectation: expectation, limit: limit, valid: valid).map { .constant($0) }
     }
 
     private func describe(_ node: Node) -> String {

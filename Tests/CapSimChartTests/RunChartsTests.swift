@@ -143,8 +143,44 @@ import CapSimTestSupport
         lines[row] = lines[row].replacingOccurrences(of: ",10kt/yr,", with: ",10kt/yr,lots")
         #expect {
             try RunCharts.charts(projections: lines.joined(separator: "\n"), projectionsSource: "p.csv",
-                                 closures: Self.jilinTables().closures, closuresSource: "c.csv")
-        } throws: { "\($0)".hasPrefix("p.csv:\(row + 1): value: '") && "\($0)".hasSuffix("' is not a number") }
+                                 closures: try Self.jilinTables().closures, closuresSource: "c.csv")
+        } throws: {
+            "\($0)".hasPrefix("p.csv:\(row + 1): row \(row), value: '") && "\($0)".hasSuffix("' is not a decimal number")
+        }
+    }
+
+    /// A damaged table is an error even in rows no chart reads (another metric, region or
+    /// scenario), and numbers are decimal only (hexadecimal, inf and nan are damage too).
+    @Test(arguments: ["0x10", "inf", "nan", "1e999", "", "12 kt"])
+    func damageAnywhereInTheTableIsAnError(_ cell: String) throws {
+        var lines = try Self.jilinTables().projections.components(separatedBy: "\n")
+        // An `output` row of a region: the charts draw only capacity, workers and debt totals.
+        let row = try #require(lines.firstIndex { $0.contains(",output,") && !$0.contains(",all,all,") })
+        var cells = lines[row].components(separatedBy: ",")
+        cells[cells.count - 1] = cell
+        lines[row] = cells.joined(separator: ",")
+        #expect {
+            try RunCharts.charts(projections: lines.joined(separator: "\n"), projectionsSource: "p.csv",
+                                 closures: try Self.jilinTables().closures, closuresSource: "c.csv")
+        } throws: { "\($0)" == "p.csv:\(row + 1): row \(row), value: '\(cell)' is not a decimal number" }
+    }
+
+    @Test func damagedClosuresAreLocated() throws {
+        var lines = try Self.jilinTables().closures.components(separatedBy: "\n")
+        lines[3] += ",extra"
+        #expect {
+            try RunCharts.charts(projections: try Self.jilinTables().projections, projectionsSource: "p.csv",
+                                 closures: lines.joined(separator: "\n"), closuresSource: "c.csv")
+        } throws: { "\($0)" == "c.csv:4: row 3: 13 fields, the header has 12" }
+        lines = try Self.jilinTables().closures.components(separatedBy: "\n")
+        // The year is the second field; the reason (last) is quoted and holds commas.
+        var cells = lines[5].split(separator: ",", maxSplits: 2).map(String.init)
+        cells[1] = "0x7E0"
+        lines[5] = cells.joined(separator: ",")
+        #expect {
+            try RunCharts.charts(projections: try Self.jilinTables().projections, projectionsSource: "p.csv",
+                                 closures: lines.joined(separator: "\n"), closuresSource: "c.csv")
+        } throws: { "\($0)" == "c.csv:6: row 5, year: '0x7E0' is not an integer" }
     }
 
     @Test func missingFolderAndFilesAreNamed() throws {

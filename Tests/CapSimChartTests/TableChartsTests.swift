@@ -45,7 +45,7 @@ import CapSimTestSupport
         let short = text + "capacity,coal,2021,10kt/yr,jilin-2016,jilin-strict,1\n"
         let line = text.split(separator: "\n").count + 1
         #expect { try ComparisonChart.charts(csv: short, source: "c.csv") } throws: {
-            "\($0)" == "c.csv:\(line): 7 fields, the header has 10"
+            "\($0)" == "c.csv:\(line): row \(line - 1): 7 fields, the header has 10"
         }
         #expect { try ComparisonChart.load(file: "/nonexistent/comparison.csv") } throws: {
             "\($0)".hasPrefix("/nonexistent/comparison.csv: no such file")
@@ -90,7 +90,7 @@ import CapSimTestSupport
         }
         lines[3] = "p,capacity,coal,2017,10kt/yr,many,10,9,10,10,12,13"
         #expect { try FanChart.parse(csv: lines.joined(separator: "\n"), source: "q.csv") } throws: {
-            "\($0)" == "q.csv:4: n: 'many' is not an integer"
+            "\($0)" == "q.csv:4: row 3, n: 'many' is not an integer"
         }
         #expect { try FanChart.parse(csv: "policy,metric\n", source: "q.csv") } throws: {
             "\($0)".hasPrefix("q.csv:1: header: 2 columns, expected 12")

@@ -158,12 +158,12 @@ func loadFinance(yaml: String, mines: String = financeMines, enterprises: String
         let f = loaded.enterprises
         #expect(loaded.issues.count == 7, "issues: \(loaded.issues)")
         expectIssue(loaded.issues, file: f, line: 2, row: 1, field: "owner", message: "unknown value 'public'")
-        expectIssue(loaded.issues, file: f, line: 2, row: 1, field: "assets_yuan", message: "expected a number, got 'lots'")
+        expectIssue(loaded.issues, file: f, line: 2, row: 1, field: "assets_yuan", message: "expected a decimal number, got 'lots'")
         expectIssue(loaded.issues, file: f, line: 2, row: 1, field: "loss_years_to_base", message: "whole number")
         expectIssue(loaded.issues, file: f, line: 3, row: 2, field: "id", message: "must not be empty")
         expectIssue(loaded.issues, file: f, line: 3, row: 2, field: "source", message: "must not be empty")
         expectIssue(loaded.issues, file: f, line: 4, row: 3, field: "fixed_cost_yuan_per_year", message: "must not be empty")
-        expectIssue(loaded.issues, file: f, line: 4, row: 3, field: "loss_years_to_base", message: "must be ≥ 0, got -1")
+        expectIssue(loaded.issues, file: f, line: 4, row: 3, field: "loss_years_to_base", message: "must be in 0...1000, got -1")
     }
 
     @Test func wrongFieldCount() {

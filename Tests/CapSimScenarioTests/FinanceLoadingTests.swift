@@ -335,7 +335,7 @@ import Testing
         expectIssue(loaded.issues, file: f, line: lineOf("debtToAssets", in: yaml), field: "finance.zombies.debtToAssets",
                     message: "must be a ratio ≥ 0, got -0.1")
         expectIssue(loaded.issues, file: f, line: lineOf("lossYears", in: yaml), field: "finance.zombies.lossYears",
-                    message: "must be ≥ 1, got 0")
+                    message: "must be in 1...1000, got 0")
         expectIssue(loaded.issues, file: f, line: lineOf("match: most", in: yaml), field: "finance.zombies.match",
                     message: "unknown value 'most'; expected one of: any, all")
     }

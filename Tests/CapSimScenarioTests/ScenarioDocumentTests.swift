@@ -152,7 +152,9 @@ import Testing
     @Test func missingBaseIsNamed() {
         let f = folder()
         let v = f.write("v.yaml", "extends: nowhere.yaml\n")
-        #expect(issues(v).map(\.description) == ["\(f.path("nowhere.yaml")): file not found"])
+        // Reported where the base is named: the variant's `extends:` line.
+        #expect(issues(v).map(\.description)
+                == ["\(v):1: extends: scenario file '\(f.path("nowhere.yaml"))' not found"])
     }
 
     @Test func pathsParseAndRejectMalformedText() throws {

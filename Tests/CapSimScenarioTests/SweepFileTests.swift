@@ -115,6 +115,27 @@ import Testing
         #expect(found[0].message.contains("resettlement.transitions.trainingSuccessShare"))
     }
 
+    /// A parameter range whose end passes a field's upper bound (docs/SCENARIO-FORMAT.md, "Ranges
+    /// of numbers") is refused when the sweep file is read, as is a scaled price path whose median
+    /// multiplies it past the bound, and a lognormal distribution whose tail does.
+    @Test(arguments: [
+        ("sectors.iron.priceIndexByYear.2019", "{kind: uniform, min: 1, max: 1.0e+308}", false, "at 5e+307 (median)"),
+        ("sectors.coal.priceIndexByYear", "{kind: uniform, min: 1, max: 500}", true, "median"),
+        ("targets[0].capacityClosedByYear.2016", "{kind: lognormal, mu: 5, sigma: 10}", false, "(end of the distribution)"),
+    ])
+    func rangesBeyondAFieldsBoundAreFoundBeforeRunning(_ path: String, _ distribution: String, _ scale: Bool,
+                                                       _ at: String) {
+        let found = issues(Self.sweep(parameters: """
+              - name: p
+                path: \(path)
+                scale: \(scale)
+                distribution: \(distribution)
+            """))
+        #expect(found.count == 1 && found.first?.line == 6, "\(found)")
+        #expect(found.first?.message.contains(at) == true && found.first?.message.contains("must be at most") == true,
+                "\(found)")
+    }
+
     @Test func impossibleCorrelationMatrixIsLocated() {
         let found = issues(Self.sweep(parameters: """
               - name: a
