@@ -10,8 +10,9 @@ struct StoreCheck {
     /// The store, named in every error.
     var path: String
 
-    /// Stores up to this size get SQLite's `PRAGMA quick_check` (a pass over every page, about a
-    /// second per few hundred MiB); larger ones only the checks of their shape, which read no blob.
+    /// Stores up to this size get SQLite's `PRAGMA quick_check` (a pass over every page: 0.09 s for
+    /// a 105 MiB store from the page cache, about 1 s cold); larger ones only the checks of their
+    /// shape, which read no blob's contents.
     static let quickCheckLimitBytes: Int64 = 1 << 30
 
     private func fail(_ message: String) -> StoreError { StoreError(path: path, message: message) }

@@ -631,6 +631,8 @@ public final class SweepStore: @unchecked Sendable {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StoreError(path: path, message: "already exists; merge writes a new store")
         }
+        StoreFile.removeStaleCreations(path)
+        // Each part is checked as any store read is (`read`): a damaged part is refused, naming it.
         let stores = try parts.map { (p: String) throws(StoreError) -> SweepStore in try read(path: p) }
         let layout = stores[0].layout
         for s in stores.dropFirst() where s.layout != layout {
