@@ -244,10 +244,15 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     /// `file`'s path relative to the folder of `origin` (both as given, relative to the working
-    /// folder or absolute), with `.` and `..` resolved: `../scenario.yaml`.
+    /// folder or absolute), with `.`, `..` and symbolic links resolved: `../scenario.yaml`.
     static func relative(_ file: String, from origin: String) -> String {
         func components(_ path: String) -> [String] {
-            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            var absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            // The real path where the file exists, so a folder reached through a link is one folder.
+            if let real = realpath(absolute, nil) {
+                absolute = String(cString: real)
+                free(real)
+            }
             var out: [String] = []
             for part in absolute.split(separator: "/") where part != "." {
                 if part == ".." { if !out.isEmpty { out.removeLast() } } else { out.append(String(part)) }

@@ -188,6 +188,11 @@ import Testing
         let outside = try CLIHarness.run(["sweep", "q/sweeps/mc.yaml", "--store", "q/s.sqlite", "--shard", "1/2"], in: folder.url)
         #expect(outside.status == 0, "\(outside.stderr)")
         #expect(outside.stdout.contains("already stored 4, to run 0"), "\(outside.stdout)")
+        // Through a symbolic link to the folder.
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link"), withDestinationPath: q.path)
+        let linked = try CLIHarness.run(["sweep", "link/sweeps/mc.yaml", "--store", "link/s.sqlite", "--shard", "1/2"], in: folder.url)
+        #expect(linked.stdout.contains("already stored 4, to run 0"), "\(linked.stdout) \(linked.stderr)")
+        try FileManager.default.removeItem(atPath: folder.path("link"))
         let moved = folder.url.appendingPathComponent("r")
         try FileManager.default.moveItem(at: q, to: moved)
         let after = try CLIHarness.run(["sweep", moved.appendingPathComponent("sweeps/mc.yaml").path, "--store",
