@@ -110,13 +110,19 @@ public enum SweepAnalysis {
             throw Failure(description: "\(store.path): sweep: design_points \(points) with \(d) parameters is not a saltelli "
                           + "design of at least 2 base rows (a multiple of parameters + 2)")
         }
-        let design = Saltelli(dimension: d, baseCount: points / (d + 2))
-        var rows: [SobolRow] = []
+        // Every policy's outputs first: `values` checks that the store holds all `points`, so the
+        // design below is never larger than what is stored.
+        var outputsByPolicy: [(policy: String, outputs: [Double])] = []
         for policy in try store.policies() {
             let outputs = try values(store, target, policy: policy)
             guard outputs.allSatisfy(\.isFinite) else {
                 throw Failure(description: "\(store.path): \(target) is not a number in some experiments of policy \(policy)")
             }
+            outputsByPolicy.append((policy, outputs))
+        }
+        let design = Saltelli(dimension: d, baseCount: points / (d + 2))
+        var rows: [SobolRow] = []
+        for (policy, outputs) in outputsByPolicy {
             let s = SobolIndices(design: design, outputs: outputs, resamples: resamples, confidence: confidence, seed: seed)
             for (j, name) in layout.parameterNames.enumerated() {
                 rows.append(SobolRow(policy: policy, parameter: name, first: s.first[j], firstInterval: s.firstInterval[j],
@@ -164,7 +170,11 @@ public enum SweepAnalysis {
         let design = Morris(dimension: d, trajectories: points / (d + 1), levels: levels, seed: seed)
         var rows: [MorrisRow] = []
         for policy in try store.policies() {
-            let e = MorrisEffects(design: design, outputs: try values(store, target, policy: policy))
+            let outputs = try values(store, target, policy: policy)
+            guard outputs.allSatisfy(\.isFinite) else {
+                throw Failure(description: "\(store.path): \(target) is not a number in some experiments of policy \(policy)")
+            }
+            let e = MorrisEffects(design: design, outputs: outputs)
             for (j, name) in layout.parameterNames.enumerated() {
                 rows.append(MorrisRow(policy: policy, parameter: name, mu: e.mu[j], muStar: e.muStar[j], sigma: e.sigma[j]))
             }

@@ -5,11 +5,17 @@ import Foundation
 import Testing
 
 /// The analysis commands' library, fed through a real store with functions of known sensitivity.
-@Suite struct SweepAnalysisTests {
+@Suite final class SweepAnalysisTests {
+    /// The folders of this test's stores, removed when it ends (a new instance runs each test).
+    private var folders: [URL] = []
+    init() {}
+    deinit { for f in folders { try? FileManager.default.removeItem(at: f) } }
+
     /// A store of `points` experiments of a design with `designPoints` points (default: all there).
     func store(design: String, points: Int, designPoints: Int? = nil, parameters: [String], extra: [String: String] = [:],
                outputs: (Int) -> Double) throws -> SweepStore {
         let folder = try SweepFixture.folder()
+        folders.append(folder)
         let layout = StoreLayout(fingerprint: "test", experimentCount: points, parameterNames: parameters,
                                  outcomeNames: ["y"], seriesColumns: [], years: [2015],
                                  info: ["design": design, "design_points": String(designPoints ?? points)].merging(extra) { a, _ in a })
@@ -56,6 +62,7 @@ import Testing
     @Test func morrisOfASeriesInOneYearSumsSectorsUnlessOneIsNamed() throws {
         let design = Morris(dimension: 2, trajectories: 6, levels: 4, seed: 9)
         let folder = try SweepFixture.folder()
+        folders.append(folder)
         let layout = StoreLayout(
             fingerprint: "test", experimentCount: design.count, parameterNames: ["a", "b"], outcomeNames: ["y"],
             seriesColumns: [.init(metric: "m", sector: "coal", unit: "u"), .init(metric: "m", sector: "iron", unit: "u")],
@@ -85,5 +92,25 @@ import Testing
         #expect { try SweepAnalysis.sobol(unfinished, .outcome("y")) } throws: { "\($0)".contains("has 3 of 6 experiments") }
         let finished = try store(design: "saltelli", points: 6, parameters: ["a"]) { Double($0) }
         #expect { try SweepAnalysis.sobol(finished, .outcome("nope")) } throws: { "\($0)".contains("no outcome 'nope'; outcomes: y") }
+    }
+
+    /// Design facts a store made or edited outside capsim can carry are refused, never trapped
+    /// on in the designs or estimators (which check them with preconditions).
+    @Test func impossibleDesignsAndSettingsAreRefusedNotTrappedOn() throws {
+        let oneRow = try store(design: "saltelli", points: 3, parameters: ["a"]) { Double($0) }
+        #expect { try SweepAnalysis.sobol(oneRow, .outcome("y")) } throws: { "\($0)".contains("at least 2 base rows") }
+        let huge = try store(design: "saltelli", points: 6, designPoints: 3 * (1 << 61), parameters: ["a"]) { Double($0) }
+        #expect { try SweepAnalysis.sobol(huge, .outcome("y")) } throws: { "\($0)".contains("has 6 of \(3 * (1 << 61)) experiments") }
+        let finished = try store(design: "saltelli", points: 6, parameters: ["a"]) { Double($0) }
+        for bad in [0, 99, 100_001] {
+            #expect { try SweepAnalysis.sobol(finished, .outcome("y"), resamples: bad) } throws: { "\($0)".contains("resamples: \(bad)") }
+        }
+        #expect(try SweepAnalysis.sobol(finished, .outcome("y"), resamples: 100).count == 1)
+        let oddLevels = try store(design: "morris", points: 4, parameters: ["a"], extra: ["morris_levels": "3", "seed": "1"]) { Double($0) }
+        #expect { try SweepAnalysis.morris(oddLevels, .outcome("y")) } throws: { "\($0)".contains("an even number of levels") }
+        let missing = try store(design: "morris", points: 4, parameters: ["a"], extra: ["morris_levels": "4", "seed": "1"]) {
+            $0 == 2 ? .nan : Double($0)
+        }
+        #expect { try SweepAnalysis.morris(missing, .outcome("y")) } throws: { "\($0)".contains("y is not a number in some experiments") }
     }
 }
