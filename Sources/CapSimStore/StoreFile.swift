@@ -36,14 +36,24 @@ enum StoreFile {
         let (folder, name) = split(path)
         let prefix = "." + name + ".creating-"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        var store = stat()
+        let storeExists = stat(path, &store) == 0
         for entry in entries where entry.hasPrefix(prefix) && !entry.hasSuffix("-wal") && !entry.hasSuffix("-shm") {
             let file = folder + "/" + entry
-            let fd = Glibc.open(file, O_RDONLY | O_CLOEXEC)
+            var st = stat()
+            // A kill between linking the new store into place and removing its temporary name leaves
+            // a second name of the store itself: drop the name without opening the file (closing a
+            // descriptor of a file drops this process's SQLite locks on it).
+            if storeExists && stat(file, &st) == 0 && st.st_dev == store.st_dev && st.st_ino == store.st_ino {
+                unlink(file)
+                continue
+            }
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {
                 for suffix in ["-wal", "-shm", ""] { unlink(file + suffix) }
             }
-            Glibc.close(fd)
+            close(fd)
         }
     }
 
@@ -109,25 +119,26 @@ final class WriterLock {
 
     /// Locks the file at `path`, which must exist; nil when another process holds the lock.
     static func acquire(_ path: String) throws(StoreError) -> WriterLock? {
-        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+        let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
             throw StoreError(path: path, message: "cannot open for writing: \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            Glibc.close(fd)
+            close(fd)
             return nil
         }
         return WriterLock(fd: fd)
     }
 
-    /// Creates `path` exclusively (it must not exist) and locks it.
-    static func create(_ path: String) throws(StoreError) -> WriterLock {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    /// Creates `path` exclusively (it must not exist) and locks it; errors name `store`, the store
+    /// the file is built for.
+    static func create(_ path: String, for store: String) throws(StoreError) -> WriterLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw StoreError(path: path, message: "cannot create: \(String(cString: strerror(errno)))")
+            throw StoreError(path: store, message: "cannot create the store: \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            Glibc.close(fd)
+            close(fd)
             throw StoreError(path: path, message: "cannot lock a file just created")
         }
         return WriterLock(fd: fd)
@@ -142,7 +153,7 @@ final class WriterLock {
     /// Releases the lock; call after the store's SQLite connection is closed.
     func release() {
         guard fd >= 0 else { return }
-        Glibc.close(fd)
+        close(fd)
         fd = -1
     }
 }

@@ -209,7 +209,7 @@ public final class SweepStore: @unchecked Sendable {
     private static func createNew(path: String, layout: StoreLayout, shard: String,
                                   busyTimeout: Double) throws(StoreError) -> SweepStore? {
         let temp = StoreFile.creatingName(path)
-        let lock = try WriterLock.create(temp)
+        let lock = try WriterLock.create(temp, for: path)
         func discard() {
             for suffix in ["-wal", "-shm", ""] { unlink(temp + suffix) }
             lock.release()

@@ -97,6 +97,19 @@ import Testing
         #expect(folder.contents == ["s.sqlite"])
     }
 
+    /// A kill between linking a new store into place and removing its temporary name leaves a
+    /// second name of the store: the next open removes the name and keeps the store.
+    @Test func aSecondNameOfTheStoreLeftByAKillIsRemoved() throws {
+        let folder = try Folder()
+        let path = folder.path("s.sqlite")
+        let records = try Self.makeStore(path)
+        #expect(link(path, folder.path(".s.sqlite.creating-4242-1")) == 0)
+        let store = try SweepStore.open(path: path, layout: Self.layout, shard: "1/1")
+        #expect(try store.records() == records)
+        try store.close()
+        #expect(folder.contents == ["s.sqlite"])
+    }
+
     @Test func aTemporaryStoreOfARunningCreationIsLeftAlone() throws {
         let folder = try Folder()
         let temp = folder.path(".s.sqlite.creating-1-2")
