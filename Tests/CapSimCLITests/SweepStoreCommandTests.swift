@@ -19,12 +19,12 @@ import Testing
     }
 
     /// 4 Latin hypercube points under 2 policies; `scenario` as the sweep file names it.
-    static func sweepText(scenario: String = CLIHarness.packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path)
-        -> String {
+    static func sweepText(scenario: String = CLIHarness.packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path,
+                          samples: Int = 4) -> String {
         """
         scenario: \(scenario)
         seed: 5
-        design: {kind: latin_hypercube, samples: 4}
+        design: {kind: latin_hypercube, samples: \(samples)}
         parameters:
           - name: threshold
             path: rules[coal-under-30].threshold
@@ -39,9 +39,9 @@ import Testing
         """
     }
 
-    static func sweepFolder() throws -> Folder {
+    static func sweepFolder(samples: Int = 4) throws -> Folder {
         let folder = try Folder()
-        try Data(sweepText().utf8).write(to: folder.url.appendingPathComponent("sweep.yaml"))
+        try Data(sweepText(samples: samples).utf8).write(to: folder.url.appendingPathComponent("sweep.yaml"))
         return folder
     }
 
@@ -126,7 +126,8 @@ import Testing
     /// A second sweep on a store being written is refused at once, the first finishes untouched,
     /// and no lock file is left.
     @Test func aSecondSweepOnTheSameStoreIsRefusedAtTheStart() throws {
-        let folder = try Self.sweepFolder()
+        // 32 experiments one at a time: the first is still running when the second starts.
+        let folder = try Self.sweepFolder(samples: 16)
         let sweep = folder.path("sweep.yaml"), store = folder.path("s.sqlite")
         let first = try Self.start(["sweep", sweep, "--store", store, "--threads", "1", "--batch", "1"])
         let deadline = Date().addingTimeInterval(60)
@@ -141,7 +142,7 @@ import Testing
         #expect(second.stderr.contains("error: \(store): another capsim sweep (process \(first.processIdentifier)) is writing this store"),
                 "\(second.stderr)")
         #expect(first.terminationStatus == 0)
-        #expect(try SweepStore.read(path: store).completed() == Array(0..<8))
+        #expect(try SweepStore.read(path: store).completed() == Array(0..<32))
         #expect(folder.contents == ["s.sqlite", "sweep.yaml"])
     }
 
