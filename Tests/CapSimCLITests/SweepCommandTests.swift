@@ -3,12 +3,7 @@ import Foundation
 import Testing
 
 /// `capsim sweep`, `merge` and `analyze` through the real binary, including a run killed mid-way.
-@Suite(.serialized) final class SweepCommandTests {
-    /// The folders this test made, removed when it ends (a new instance runs each test).
-    private var folders: [URL] = []
-    init() {}
-    deinit { for f in folders { try? FileManager.default.removeItem(at: f) } }
-
+@Suite(.serialized) struct SweepCommandTests {
     static func sweepText(samples: Int) -> String {
         """
         scenario: \(CLIHarness.packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path)
@@ -34,7 +29,6 @@ import Testing
     func folder(samples: Int) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sweep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        folders.append(dir)
         try Data(Self.sweepText(samples: samples).utf8).write(to: dir.appendingPathComponent("sweep.yaml"))
         return dir
     }

@@ -5,17 +5,11 @@ import Foundation
 import Testing
 
 /// The analysis commands' library, fed through a real store with functions of known sensitivity.
-@Suite final class SweepAnalysisTests {
-    /// The folders of this test's stores, removed when it ends (a new instance runs each test).
-    private var folders: [URL] = []
-    init() {}
-    deinit { for f in folders { try? FileManager.default.removeItem(at: f) } }
-
+@Suite struct SweepAnalysisTests {
     /// A store of `points` experiments of a design with `designPoints` points (default: all there).
     func store(design: String, points: Int, designPoints: Int? = nil, parameters: [String], extra: [String: String] = [:],
                outputs: (Int) -> Double) throws -> SweepStore {
         let folder = try SweepFixture.folder()
-        folders.append(folder)
         let layout = StoreLayout(fingerprint: "test", experimentCount: points, parameterNames: parameters,
                                  outcomeNames: ["y"], seriesColumns: [], years: [2015],
                                  info: ["design": design, "design_points": String(designPoints ?? points)].merging(extra) { a, _ in a })
@@ -62,7 +56,6 @@ import Testing
     @Test func morrisOfASeriesInOneYearSumsSectorsUnlessOneIsNamed() throws {
         let design = Morris(dimension: 2, trajectories: 6, levels: 4, seed: 9)
         let folder = try SweepFixture.folder()
-        folders.append(folder)
         let layout = StoreLayout(
             fingerprint: "test", experimentCount: design.count, parameterNames: ["a", "b"], outcomeNames: ["y"],
             seriesColumns: [.init(metric: "m", sector: "coal", unit: "u"), .init(metric: "m", sector: "iron", unit: "u")],
