@@ -69,6 +69,14 @@ public struct SweepCommand: ParsableCommand {
         } catch {
             try exitReporting(error.issues)
         }
+        // A batch that cannot fit in memory is refused before the store is touched.
+        let physical = ProcessInfo.processInfo.physicalMemory
+        if let batch, UInt64(batch).multipliedReportingOverflow(by: UInt64(runner.bytesPerExperiment)).partialValue > physical / 2 {
+            printError("error: --batch \(batch) needs about \((batch * runner.bytesPerExperiment) >> 20) MiB "
+                       + "(\(runner.bytesPerExperiment >> 10) KiB an experiment), over half of this machine's "
+                       + "\(physical >> 20) MiB; at most \(max(1, Int(physical / 2) / max(1, runner.bytesPerExperiment))) fit")
+            throw ExitCode.validationFailure
+        }
         let part = runner.experiments(shard: k, of: n)
         do {
             let output = try SweepStore.open(path: store, layout: runner.layout, shard: shard)
@@ -76,14 +84,6 @@ public struct SweepCommand: ParsableCommand {
             let todo = part.filter { !done.contains($0) }
             let quiet = isatty(STDERR_FILENO) == 0
             let batchSize = batch ?? runner.batchSize()
-            let physical = ProcessInfo.processInfo.physicalMemory
-            if let batch, UInt64(batch).multipliedReportingOverflow(by: UInt64(runner.bytesPerExperiment)).partialValue > physical / 2 {
-                try output.close()
-                printError("error: --batch \(batch) needs about \((batch * runner.bytesPerExperiment) >> 20) MiB "
-                                      + "(\(runner.bytesPerExperiment >> 10) KiB an experiment), over half of this machine's "
-                                      + "\(physical >> 20) MiB; at most \(max(1, Int(physical / 2) / max(1, runner.bytesPerExperiment))) fit")
-                throw ExitCode.validationFailure
-            }
             print("\(sweep): \(runner.spec.design.name), \(runner.design.count) points × \(runner.spec.policies.count) "
                   + "\(runner.spec.policies.count == 1 ? "policy" : "policies") = \(runner.experimentCount) experiments; shard \(shard): \(part.count); "
                   + "already stored \(part.count - todo.count), to run \(todo.count) in batches of \(batchSize)")

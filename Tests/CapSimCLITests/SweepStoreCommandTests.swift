@@ -290,10 +290,11 @@ import Testing
         }
         // A batch too large for this machine's memory is refused before any work.
         let huge = try CLIHarness.run(["sweep", sweep, "--store", folder.path("h.sqlite"), "--batch", "100000"])
-        if ProcessInfo.processInfo.physicalMemory / 2 < 100_000 * 64 << 10 {
+        // A Jilin experiment is estimated at about 800 KiB: 100,000 need some 78 GiB.
+        if ProcessInfo.processInfo.physicalMemory / 2 < 100_000 * (700 << 10) {
             #expect(huge.status == 64 && huge.stderr.contains("--batch 100000 needs about"), "\(huge.stderr)")
         }
-        #expect(folder.contents == ["s.sqlite", "sweep.yaml"] || folder.contents == ["h.sqlite", "s.sqlite", "sweep.yaml"])
+        #expect(folder.contents == ["s.sqlite", "sweep.yaml"], "no store is created by a refused command")
     }
 
     /// `--out` with a one-character file name (Foundation's path splitting traps on those) writes
