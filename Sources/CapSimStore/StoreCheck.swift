@@ -147,6 +147,12 @@ struct StoreCheck {
                 let expected = classes.contains("real") ? "a number" : classes.contains("blob") ? "a blob" : "\(classes[0])"
                 throw fail("\(table): row with \(key) \(at): \(column) holds \(kind) \(value), not \(expected); the store is damaged")
             }
+            // capsim stores finite numbers only (NaN is stored as NULL); an infinity is damage.
+            if classes.contains("real"),
+               let row = try Row.fetchOne(db, sql: "SELECT quote(\(k)) FROM \(table) WHERE \(c) IN (9e999, -9e999) LIMIT 1") {
+                let at: String = (try? row.decode(atIndex: 0)) ?? "?"
+                throw fail("\(table): row with \(key) \(at): \(column) is infinite, not a finite number; the store is damaged")
+            }
         }
     }
 

@@ -214,6 +214,7 @@ import Testing
          "outcomes: row with experiment 3: coal_closed holds text 'lots', not a number"),
         ("UPDATE summaries SET p50 = 'x' WHERE year = 2016", "summaries: row with policy 'plan': p50 holds text 'x'"),
         ("UPDATE series SET \"values\" = 'text' WHERE experiment = 0", "series: row with experiment 0: values holds text"),
+        ("UPDATE summaries SET mean = 9e999 WHERE year = 2017", "summaries: row with policy 'plan': mean is infinite"),
         ("DELETE FROM series WHERE experiment = 1", "experiments: experiment 1 has no matching row in series"),
         ("DELETE FROM sweep WHERE key = 'years'", "sweep: no 'years' entry"),
         ("UPDATE sweep SET value = 'many' WHERE key = 'experiment_count'", "sweep: experiment_count: 'many'"),
