@@ -40,27 +40,49 @@ public struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Run only part K of N of the experiments (e.g. 2/4), for a cluster; merge the parts with `capsim merge`.")
     var shard: String = "1/1"
 
-    @Option(name: .long, help: "Threads (default: the number of cores).")
+    @Option(name: .long, help: "Threads, 1-\(SweepCommand.maxThreads) (default: the number of cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Experiments per batch, one transaction each (default: as many as fit in 1 GiB, at most 500).")
+    @Option(name: .long, help: "Experiments per batch, one transaction each, 1-\(SweepCommand.maxBatch) (default: as many as fit in 1 GiB, at most 500).")
     var batch: Int?
+
+    /// The largest `--threads`: beyond it threads only cost memory and scheduling.
+    static let maxThreads = 1024
+    /// The largest `--batch`.
+    static let maxBatch = 100_000
+    /// The largest N of `--shard K/N`.
+    static let maxShards = 100_000
 
     public init() {}
 
     public func validate() throws {
-        guard parseShard(shard) != nil else { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/4") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard (batch ?? 1) >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard parseShard(shard) != nil else {
+            throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N ≤ \(Self.maxShards), e.g. 2/4; got '\(shard)'")
+        }
+        guard (1...Self.maxThreads).contains(threads) else {
+            throw ValidationError("--threads must be 1-\(Self.maxThreads); got \(threads)")
+        }
+        if let batch, !(1...Self.maxBatch).contains(batch) {
+            throw ValidationError("--batch must be 1-\(Self.maxBatch); got \(batch)")
+        }
+        try validateOutputPath(store, option: "--store")
     }
 
     public func run() throws {
-        let (k, n) = parseShard(shard)!
+        guard let (k, n) = parseShard(shard) else { throw ValidationError("--shard must be K/N") }
         let runner: SweepRunner
         do {
             runner = try SweepRunner(spec: SweepSpec.load(path: sweep))
         } catch {
             try exitReporting(error.issues)
+        }
+        // A batch that cannot fit in memory is refused before the store is touched.
+        let physical = ProcessInfo.processInfo.physicalMemory
+        if let batch, UInt64(batch).multipliedReportingOverflow(by: UInt64(runner.bytesPerExperiment)).partialValue > physical / 2 {
+            printError("error: --batch \(batch) needs about \((batch * runner.bytesPerExperiment) >> 20) MiB "
+                       + "(\(runner.bytesPerExperiment >> 10) KiB an experiment), over half of this machine's "
+                       + "\(physical >> 20) MiB; at most \(max(1, Int(physical / 2) / max(1, runner.bytesPerExperiment))) fit")
+            throw ExitCode.validationFailure
         }
         let part = runner.experiments(shard: k, of: n)
         do {
@@ -91,10 +113,32 @@ public struct SweepCommand: ParsableCommand {
     }
 
     private func parseShard(_ text: String) -> (Int, Int)? {
-        let parts = text.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { return nil }
-        return (parts[0], parts[1])
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1], (1...Self.maxShards).contains(n), (1...n).contains(k)
+        else { return nil }
+        return (k, n)
     }
+}
+
+/// A usage error unless `path` can name a file to write: not empty, not ending in `/`, not an
+/// existing folder.
+func validateOutputPath(_ path: String, option: String) throws {
+    guard !path.isEmpty else { throw ValidationError("\(option) needs a file name; got an empty one") }
+    guard !path.hasSuffix("/") else { throw ValidationError("\(option) \(path): names a folder; give a file name") }
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        throw ValidationError("\(option) \(path): is a folder; give a file name")
+    }
+}
+
+/// The folder of `path` (`.` when it has none) and its file name, split at the last `/`.
+///
+/// Not `NSString.deletingLastPathComponent`, which traps in swift-corelibs-foundation on any
+/// one-character path (`_startOfLastPathComponent` has `precondition(count > 1)`).
+func splitPath(_ path: String) -> (folder: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let folder = String(path[..<slash])
+    return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
 }
 
 /// `done/total, rate, time left` on one terminal line, redrawn at most every half second; silent
@@ -145,6 +189,16 @@ public struct MergeCommand: ParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        try validateOutputPath(output, option: "the new store")
+        guard !shards.isEmpty else { throw ValidationError("give the shard stores to merge after the new store") }
+        let named = Set(shards.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        if named.contains(URL(fileURLWithPath: output).standardizedFileURL.path) {
+            throw ValidationError("the new store \(output) is also given as a shard; merge writes a new store")
+        }
+        guard named.count == shards.count else { throw ValidationError("a shard store is given twice") }
+    }
+
     public func run() throws {
         do {
             let merged = try SweepStore.merge(shards, into: output)
@@ -172,8 +226,8 @@ public struct AnalyzeCommand: ParsableCommand {
     /// Where a CSV goes: a file (atomically) or standard output.
     static func emit(_ csv: String, to out: String?) throws {
         guard let out else { return print(csv, terminator: "") }
-        let folder = (out as NSString).deletingLastPathComponent
-        try AtomicOutput.write([((out as NSString).lastPathComponent, csv)], to: folder.isEmpty ? "." : folder)
+        let (folder, name) = splitPath(out)
+        try AtomicOutput.write([(name, csv)], to: folder)
         print("wrote \(out)")
     }
 
@@ -199,6 +253,9 @@ public struct AnalyzeCommand: ParsableCommand {
         @Option(help: "Only this metric (as in projections.csv).") var metric: String?
         @Option(help: "Only this sector.") var sector: String?
         @Option(help: "Write to this CSV file instead of standard output.") var out: String?
+        func validate() throws {
+            if let out { try validateOutputPath(out, option: "--out") }
+        }
         func run() throws {
             try failing {
                 try emit(SweepAnalysis.quantilesCSV(SweepStore.read(path: store), metric: metric, sector: sector), to: out)
@@ -215,6 +272,11 @@ public struct AnalyzeCommand: ParsableCommand {
         @Option(help: "Year of --metric.") var year: Int?
         @Option(help: "Write to this CSV file instead of standard output.") var out: String?
 
+        func validate() throws {
+            if let out { try validateOutputPath(out, option: "--out") }
+            _ = try target()
+        }
+
         func target() throws -> AnalysisTarget {
             try AnalyzeCommand.target(outcome: outcome, metric: metric, sector: sector, year: year)
         }
@@ -224,7 +286,14 @@ public struct AnalyzeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "First-order and total Sobol' indices with bootstrap intervals (saltelli sweeps).")
         @OptionGroup var options: TargetOptions
-        @Option(help: "Bootstrap resamples.") var resamples: Int = 1000
+        @Option(help: "Bootstrap resamples, \(SweepAnalysis.resamplesRange.lowerBound)-\(SweepAnalysis.resamplesRange.upperBound).")
+        var resamples: Int = 1000
+        func validate() throws {
+            let range = SweepAnalysis.resamplesRange
+            guard range.contains(resamples) else {
+                throw ValidationError("--resamples must be \(range.lowerBound)-\(range.upperBound); got \(resamples)")
+            }
+        }
         func run() throws {
             let what = try options.target()
             try failing {

@@ -107,12 +107,25 @@ public enum FanChart {
         }
     }
 
+    /// One vertical scale for every policy, from the lowest p05 to the highest p95 with a margin,
+    /// starting at zero for quantities that cannot go below it.
+    ///
+    /// A flat or nearly flat metric (zero in every draw and year, as `bank_losses` of a sector
+    /// without banks) gets a range around its value: gnuplot refuses a range narrower than its
+    /// `zero` threshold (1e-8) as "empty y range".
+    static func yRange(low: Double, high: Double) -> ClosedRange<Double> {
+        let scale = max(abs(low), abs(high)), span = high - low
+        if span < max(scale * 1e-6, 1e-6) {
+            let pad = scale >= 1e-6 ? scale * 0.1 : 1
+            return (low >= 0 ? 0 : low - pad)...(high + pad)
+        }
+        let margin = max(span * 0.05, abs(high) * 0.01)
+        return (low >= 0 ? 0 : low - margin)...(high + margin)
+    }
+
     private static func chart(_ rows: [QuantileRow], metric: String, sector: String) -> Chart {
         let policies = distinctInOrder(rows.map(\.policy))
-        let low = rows.map(\.p05).min() ?? 0, high = rows.map(\.p95).max() ?? 1
-        // One scale for every policy, starting at zero for quantities that cannot go below it.
-        let margin = max((high - low) * 0.05, abs(high) * 0.01, 1e-9)
-        let range = (low >= 0 ? 0 : low - margin)...(high + margin)
+        let range = yRange(low: rows.map(\.p05).min() ?? 0, high: rows.map(\.p95).max() ?? 1)
         let unit = rows.first?.unit ?? ""
         let panels = policies.enumerated().map { i, policy in
             let own = rows.filter { $0.policy == policy }

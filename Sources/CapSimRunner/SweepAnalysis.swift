@@ -87,6 +87,10 @@ public enum SweepAnalysis {
         public var totalInterval: ClosedRange<Double>
     }
 
+    /// The bootstrap resamples `sobol` accepts: enough for the tails of a 95 % interval, and few
+    /// enough that memory (16 bytes per resample and parameter) and time stay modest.
+    public static let resamplesRange = 100...100_000
+
     /// First-order and total Sobol' indices of `target` per policy, from a Saltelli sweep.
     public static func sobol(_ store: SweepStore, _ target: AnalysisTarget, resamples: Int = 1000,
                              confidence: Double = 0.95, seed: UInt64 = 1) throws -> [SobolRow] {
@@ -94,15 +98,31 @@ public enum SweepAnalysis {
         guard layout.info["design"] == "saltelli" else {
             throw Failure(description: "\(store.path): Sobol' indices need a saltelli design; this sweep used \(layout.info["design"] ?? "?")")
         }
+        guard resamplesRange.contains(resamples) else {
+            throw Failure(description: "resamples: \(resamples) is outside \(resamplesRange.lowerBound)...\(resamplesRange.upperBound)")
+        }
+        guard confidence > 0 && confidence < 1 else { throw Failure(description: "confidence: \(confidence) is not between 0 and 1") }
         let d = layout.parameterNames.count
-        let n = (Int(layout.info["design_points"] ?? "") ?? 0) / (d + 2)
-        let design = Saltelli(dimension: d, baseCount: n)
-        var rows: [SobolRow] = []
+        let points = Int(layout.info["design_points"] ?? "") ?? -1
+        // What the sweep file's checks guarantee for a design run by capsim; a store made or edited
+        // by other means is refused here rather than trapping in the estimator.
+        guard d >= 1, 2 * d <= SobolSequence.maxDimension, points >= 2 * (d + 2), points % (d + 2) == 0 else {
+            throw Failure(description: "\(store.path): sweep: design_points \(points) with \(d) parameters is not a saltelli "
+                          + "design of at least 2 base rows (a multiple of parameters + 2)")
+        }
+        // Every policy's outputs first: `values` checks that the store holds all `points`, so the
+        // design below is never larger than what is stored.
+        var outputsByPolicy: [(policy: String, outputs: [Double])] = []
         for policy in try store.policies() {
             let outputs = try values(store, target, policy: policy)
             guard outputs.allSatisfy(\.isFinite) else {
                 throw Failure(description: "\(store.path): \(target) is not a number in some experiments of policy \(policy)")
             }
+            outputsByPolicy.append((policy, outputs))
+        }
+        let design = Saltelli(dimension: d, baseCount: points / (d + 2))
+        var rows: [SobolRow] = []
+        for (policy, outputs) in outputsByPolicy {
             let s = SobolIndices(design: design, outputs: outputs, resamples: resamples, confidence: confidence, seed: seed)
             for (j, name) in layout.parameterNames.enumerated() {
                 rows.append(SobolRow(policy: policy, parameter: name, first: s.first[j], firstInterval: s.firstInterval[j],
@@ -142,11 +162,19 @@ public enum SweepAnalysis {
             throw Failure(description: "\(store.path): Morris statistics need a morris design; this sweep used \(layout.info["design"] ?? "?")")
         }
         let d = layout.parameterNames.count
-        let r = (Int(layout.info["design_points"] ?? "") ?? 0) / (d + 1)
-        let design = Morris(dimension: d, trajectories: r, levels: levels, seed: seed)
+        let points = Int(layout.info["design_points"] ?? "") ?? -1
+        guard d >= 1, levels >= 2, levels % 2 == 0, points >= d + 1, points % (d + 1) == 0 else {
+            throw Failure(description: "\(store.path): sweep: design_points \(points) with \(d) parameters and \(levels) levels "
+                          + "is not a morris design (trajectories of parameters + 1 points, an even number of levels)")
+        }
+        let design = Morris(dimension: d, trajectories: points / (d + 1), levels: levels, seed: seed)
         var rows: [MorrisRow] = []
         for policy in try store.policies() {
-            let e = MorrisEffects(design: design, outputs: try values(store, target, policy: policy))
+            let outputs = try values(store, target, policy: policy)
+            guard outputs.allSatisfy(\.isFinite) else {
+                throw Failure(description: "\(store.path): \(target) is not a number in some experiments of policy \(policy)")
+            }
+            let e = MorrisEffects(design: design, outputs: outputs)
             for (j, name) in layout.parameterNames.enumerated() {
                 rows.append(MorrisRow(policy: policy, parameter: name, mu: e.mu[j], muStar: e.muStar[j], sigma: e.sigma[j]))
             }

@@ -89,7 +89,7 @@ public final class SweepRunner: @unchecked Sendable {
             seriesColumns: series.map { .init(metric: $0.metric, sector: $0.sector.rawValue, unit: $0.unit) },
             years: years,
             info: ["design": spec.design.name, "design_points": String(design.count), "seed": String(spec.seed),
-                   "policies": spec.policies.map(\.name).joined(separator: ","), "scenario": spec.base.file,
+                   "policies": spec.policies.map(\.name).joined(separator: ","), "scenario": Self.relative(spec.base.file, from: spec.file),
                    "parameter_paths": spec.parameters.map { "\($0.name)=\($0.canonicalPath)\($0.scale ? " (scale)" : "")" }
                        .joined(separator: "; ")]
                 .merging(Self.designInfo(spec.design)) { a, _ in a })
@@ -220,8 +220,11 @@ public final class SweepRunner: @unchecked Sendable {
         return out
     }
 
-    /// FNV-1a over the sweep file and every file of the scenario, so a store is never resumed
-    /// with results of other inputs.
+    /// FNV-1a over the sweep file's text and, for every file of the scenario (the `extends`
+    /// chain and the tables), its path relative to the sweep file's folder and its contents: the
+    /// identity of a sweep is what it reads, not how its path was spelled on the command line or
+    /// which folder it was run from, so `cd q && capsim sweep sweeps/mc.yaml` and
+    /// `capsim sweep q/sweeps/mc.yaml` resume each other's store, also after the folder moves.
     static func fingerprint(_ spec: SweepSpec) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bytes: some Sequence<UInt8>) {
@@ -234,9 +237,32 @@ public final class SweepRunner: @unchecked Sendable {
         }
         mix(spec.text.utf8)
         for file in spec.base.chain + spec.base.facilityTables + spec.base.enterpriseTables {
+            mix(relative(file, from: spec.file).utf8)
             mix(FileManager.default.contents(atPath: file) ?? Data())
         }
         return String(hash, radix: 16)
+    }
+
+    /// `file`'s path relative to the folder of `origin` (both as given, relative to the working
+    /// folder or absolute), with `.`, `..` and symbolic links resolved: `../scenario.yaml`.
+    static func relative(_ file: String, from origin: String) -> String {
+        func components(_ path: String) -> [String] {
+            var absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            // The real path where the file exists, so a folder reached through a link is one folder.
+            if let real = realpath(absolute, nil) {
+                absolute = String(cString: real)
+                free(real)
+            }
+            var out: [String] = []
+            for part in absolute.split(separator: "/") where part != "." {
+                if part == ".." { if !out.isEmpty { out.removeLast() } } else { out.append(String(part)) }
+            }
+            return out
+        }
+        let target = components(file), folder = components(origin).dropLast()
+        var common = 0
+        while common < min(target.count, folder.count) && target[common] == folder[common] { common += 1 }
+        return (Array(repeating: "..", count: folder.count - common) + target[common...]).joined(separator: "/")
     }
 }
 

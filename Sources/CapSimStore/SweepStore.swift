@@ -105,67 +105,286 @@ public final class SweepStore: @unchecked Sendable {
     /// The part of the sweep this store is for, `K/N`; `1/1` for a whole sweep or a merge.
     public let shard: String
     private let queue: DatabaseQueue
+    /// The writer's lock on the file; nil for a reader.
+    private let lock: WriterLock?
+    private var closed = false
 
-    private init(path: String, layout: StoreLayout, shard: String, queue: DatabaseQueue) {
+    /// Seconds a lock another program holds is waited for.
+    private let busyTimeout: Double
+
+    private init(path: String, layout: StoreLayout, shard: String, queue: DatabaseQueue, lock: WriterLock?, busyTimeout: Double) {
+        self.busyTimeout = busyTimeout
         self.path = path
         self.layout = layout
         self.shard = shard
         self.queue = queue
+        self.lock = lock
     }
 
-    /// Opens the store at `path` for the sweep `layout`, creating it if there is none.
+    deinit {
+        // SQLite's connection first, then the lock's descriptor (see `WriterLock`).
+        if !closed { try? queue.close() }
+        lock?.release()
+    }
+
+    /// How long a store held by another program (a `sqlite3` shell in a transaction) is waited
+    /// for before giving up, in seconds.
+    public static let defaultBusyTimeout = 10.0
+
+    /// Opens the store at `path` for the sweep `layout`, creating it if there is none, and holds
+    /// it for this process alone until `close()` (or the process ends).
     ///
-    /// - Throws: `StoreError` when the file exists but holds another sweep or another shard, or
-    ///   cannot be opened.
-    public static func open(path: String, layout: StoreLayout, shard: String) throws(StoreError) -> SweepStore {
-        let exists = FileManager.default.fileExists(atPath: path)
-        let queue = try connect(path, writing: true)
-        if exists {
-            let store = try openExisting(path: path, queue: queue)
-            guard store.layout == layout else {
-                throw StoreError(path: path, message: "holds the results of a different sweep (the sweep file or the scenario "
-                                 + "changed since it was written); delete it, or write to another store")
+    /// A new store is built under a hidden temporary name and linked into place only once its
+    /// tables and metadata are committed, so a store at `path` is always whole; a killed
+    /// creation leaves only the temporary file, which the next `open` removes. An empty file, or a
+    /// SQLite file without any table (what an older capsim killed while creating left), is taken
+    /// as a fresh store.
+    ///
+    /// - Throws: `StoreError` when the file exists but holds another sweep or another shard, is
+    ///   damaged, another `capsim sweep` is writing it, another program keeps it locked for more
+    ///   than `busyTimeout` seconds, or it cannot be opened.
+    public static func open(path: String, layout: StoreLayout, shard: String,
+                            busyTimeout: Double = defaultBusyTimeout) throws(StoreError) -> SweepStore {
+        StoreFile.removeStaleCreations(path)
+        for _ in 0..<5 {
+            if let store = try openForWriting(path: path, layout: layout, shard: shard, busyTimeout: busyTimeout) {
+                return store
             }
-            guard store.shard == shard else {
-                throw StoreError(path: path, message: "holds shard \(store.shard) of this sweep, not \(shard)")
-            }
-            return store
         }
+        throw StoreError(path: path, message: "was replaced by another program while being opened; run again")
+    }
+
+    /// One attempt of `open`; nil when the file at `path` changed under it (created or replaced
+    /// by another process between two steps), to try again.
+    private static func openForWriting(path: String, layout: StoreLayout, shard: String,
+                                       busyTimeout: Double) throws(StoreError) -> SweepStore? {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            guard errno == ENOENT else {
+                throw StoreError(path: path, message: "cannot be opened: \(String(cString: strerror(errno)))")
+            }
+            return try createNew(path: path, layout: layout, shard: shard, busyTimeout: busyTimeout)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw StoreError(path: path, message: "is not a regular file") }
+        guard let lock = try WriterLock.acquire(path) else {
+            let who = StoreFile.holders(of: path).map { "process \($0.pid)" }
+            throw StoreError(path: path, message: "another capsim sweep"
+                             + (who.isEmpty ? "" : " (" + who.joined(separator: ", ") + ")")
+                             + " is writing this store; one sweep at a time writes a store: wait for it to finish, "
+                             + "or write to another store")
+        }
+        guard lock.isOn(path) else {
+            lock.release()
+            return nil
+        }
+        do throws(StoreError) {
+            let queue = try connect(path, busyTimeout: busyTimeout)
+            do throws(StoreError) {
+                try probeWriteLock(queue, path: path, busyTimeout: busyTimeout)
+                if try isUninitialised(queue, path: path, busyTimeout: busyTimeout) {
+                    try initialise(queue, path: path, layout: layout, shard: shard, busyTimeout: busyTimeout)
+                    return SweepStore(path: path, layout: layout, shard: shard, queue: queue, lock: lock, busyTimeout: busyTimeout)
+                }
+                let store = try openExisting(path: path, queue: queue, lock: lock, busyTimeout: busyTimeout)
+                guard store.layout == layout else {
+                    throw StoreError(path: path, message: "holds the results of a different sweep (the sweep file or the scenario "
+                                     + "changed since it was written); delete it, or write to another store")
+                }
+                guard store.shard == shard else {
+                    throw StoreError(path: path, message: "holds shard \(store.shard) of this sweep, not \(shard)")
+                }
+                return store
+            } catch {
+                try? queue.close()
+                throw error
+            }
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Builds a store under a temporary name, locked from the start, and links it to `path`; nil
+    /// when another process put a store at `path` meanwhile.
+    private static func createNew(path: String, layout: StoreLayout, shard: String,
+                                  busyTimeout: Double) throws(StoreError) -> SweepStore? {
+        let temp = StoreFile.creatingName(path)
+        let lock = try WriterLock.create(temp, for: path)
+        func discard() {
+            for suffix in ["-wal", "-shm", ""] { unlink(temp + suffix) }
+            lock.release()
+        }
+        do throws(StoreError) {
+            let building = try connect(temp, busyTimeout: busyTimeout)
+            do throws(StoreError) {
+                try initialise(building, path: path, layout: layout, shard: shard, busyTimeout: busyTimeout)
+                // Checkpointed and closed, so the file alone is the whole store when it is linked.
+                try execute(building, path: path, "PRAGMA wal_checkpoint(TRUNCATE)")
+                do { try building.close() } catch { throw StoreError(path: path, message: "cannot create the store: \(error)") }
+            } catch {
+                try? building.close()
+                throw error
+            }
+        } catch {
+            discard()
+            throw error
+        }
+        // link, not rename: it never replaces a store another process made in the meantime.
+        guard link(temp, path) == 0 else {
+            let reason = errno
+            discard()
+            if reason == EEXIST { return nil }
+            throw StoreError(path: path, message: "cannot create the store: \(String(cString: strerror(reason)))")
+        }
+        for suffix in ["-wal", "-shm", ""] { unlink(temp + suffix) }
+        // The lock is on the inode now at `path`.
+        do {
+            let queue = try connect(path, busyTimeout: busyTimeout)
+            return SweepStore(path: path, layout: layout, shard: shard, queue: queue, lock: lock, busyTimeout: busyTimeout)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Opens an existing store to read it, after checking its integrity and shape. Nothing is
+    /// written: the connection is read-only at the SQL level, and on a read-only file or folder
+    /// (a read-only mount) SQLite opens the file read-only, as `immutable` when there is no
+    /// write-ahead log to read.
+    ///
+    /// - Throws: `StoreError` naming the store and what is wrong: missing, not a store, damaged
+    ///   (a table or column missing, a blob of the wrong length, text in a number column, a failed
+    ///   `PRAGMA quick_check`), or held by another program for more than `busyTimeout` seconds.
+    public static func read(path: String, busyTimeout: Double = defaultBusyTimeout) throws(StoreError) -> SweepStore {
+        try read(path: path, busyTimeout: busyTimeout, mode: nil)
+    }
+
+    /// `read`, in the given mode (tests: a read-only mount cannot always be made) or the one
+    /// `readMode` picks.
+    static func read(path: String, busyTimeout: Double, mode: ReadMode?) throws(StoreError) -> SweepStore {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw StoreError(path: path, message: errno == ENOENT ? "no such store" : "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw StoreError(path: path, message: "is not a regular file") }
+        let queue = try connect(path, busyTimeout: busyTimeout, readMode: mode ?? readMode(path))
+        do throws(StoreError) {
+            if try isUninitialised(queue, path: path, busyTimeout: busyTimeout) {
+                throw StoreError(path: path, message: "is not a capsim sweep store (it has no tables: an empty file, or a "
+                                 + "sweep killed before it created the store)")
+            }
+            return try openExisting(path: path, queue: queue, lock: nil, busyTimeout: busyTimeout)
+        } catch {
+            try? queue.close()
+            throw error
+        }
+    }
+
+    /// How a reader opens a store.
+    enum ReadMode: Equatable {
+        /// Read-write at the file level (so the last connection to close removes the `-wal` and
+        /// `-shm` files, leaving nothing behind), `query_only` at the SQL level.
+        case queryOnly
+        /// `SQLITE_OPEN_READONLY`: a read-only file or folder with a write-ahead log and its
+        /// shared-memory file present.
+        case readOnly
+        /// `immutable=1`: a read-only file or folder without a write-ahead log; SQLite takes no
+        /// locks and creates no file.
+        case immutable
+    }
+
+    /// The way to read the store at `path`.
+    static func readMode(_ path: String) -> ReadMode {
+        if StoreFile.writable(path) { return .queryOnly }
+        var st = stat()
+        let hasLog = stat(path + "-wal", &st) == 0 && st.st_size > 0
+        return hasLog ? .readOnly : .immutable
+    }
+
+    /// A connection with a busy timeout; a writer's sets the page size and the journal.
+    static func connect(_ path: String, busyTimeout: Double, readMode: ReadMode? = nil) throws(StoreError) -> DatabaseQueue {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        let target: String
+        switch readMode {
+        case nil:
+            target = path
+            config.prepareDatabase { db in
+                // Large pages hold an experiment's series blob (about 18 KB) without overflow
+                // chains; only takes effect on a new file.
+                try db.execute(sql: "PRAGMA page_size = 65536")
+                // WAL: a killed writer leaves the last committed batch intact, and reads do not block.
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        case .queryOnly?:
+            target = StoreFile.uri(path, "mode=rw")
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+        case .readOnly?:
+            target = StoreFile.uri(path, "mode=ro")
+            config.readonly = true
+        case .immutable?:
+            target = StoreFile.uri(path, "mode=ro&immutable=1")
+            config.readonly = true
+        }
+        do {
+            return try DatabaseQueue(path: target, configuration: config)
+        } catch {
+            if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
+            if case .readOnly? = readMode, (error as? DatabaseError)?.resultCode == .SQLITE_CANTOPEN {
+                throw StoreError(path: path, message: "has a write-ahead log (\(StoreFile.split(path).name)-wal) that cannot be read "
+                                 + "in a read-only folder without its -shm file; copy the store with both files to a writable folder")
+            }
+            if (error as? DatabaseError)?.resultCode == .SQLITE_NOTADB {
+                throw StoreError(path: path, message: "is not a capsim sweep store (not a SQLite database)")
+            }
+            if let e = error as? DatabaseError, e.resultCode == .SQLITE_CORRUPT {
+                throw StoreError(path: path, message: "is damaged (SQLite: \(e.message ?? "database disk image is malformed"))")
+            }
+            throw StoreError(path: path, message: "cannot be opened as SQLite: \(error)")
+        }
+    }
+
+    /// Takes and releases SQLite's write lock, so a program holding it (a `sqlite3` shell in a
+    /// transaction) is found at the start, after the busy timeout, not after a batch's work.
+    private static func probeWriteLock(_ queue: DatabaseQueue, path: String, busyTimeout: Double) throws(StoreError) {
+        do {
+            try queue.inDatabase { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "COMMIT")
+            }
+        } catch {
+            if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
+            throw StoreError(path: path, message: "cannot be written: \(error)")
+        }
+    }
+
+    /// True for a file without any table: empty, or a database whose creation never committed.
+    private static func isUninitialised(_ queue: DatabaseQueue, path: String, busyTimeout: Double) throws(StoreError) -> Bool {
+        do {
+            return try queue.inDatabase { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0 } == 0
+        } catch {
+            if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
+            if (error as? DatabaseError)?.resultCode == .SQLITE_NOTADB {
+                throw StoreError(path: path, message: "is not a capsim sweep store (not a SQLite database)")
+            }
+            throw StoreError(path: path, message: "cannot be read: \(error)")
+        }
+    }
+
+    /// Creates the tables and metadata in one transaction.
+    private static func initialise(_ queue: DatabaseQueue, path: String, layout: StoreLayout, shard: String, busyTimeout: Double) throws(StoreError) {
         do {
             try queue.write { db in try create(db, layout: layout, shard: shard) }
         } catch {
-            try? FileManager.default.removeItem(atPath: path)
+            if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
             throw StoreError(path: path, message: "cannot create the store: \(error)")
         }
-        return SweepStore(path: path, layout: layout, shard: shard, queue: queue)
     }
 
-    /// Opens an existing store to read it.
-    public static func read(path: String) throws(StoreError) -> SweepStore {
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError(path: path, message: "no such store") }
-        return try openExisting(path: path, queue: connect(path, writing: false))
-    }
-
-    /// A connection; the writer's sets the page size and journal, a reader's (which may look at a
-    /// store another process is writing) changes nothing.
-    private static func connect(_ path: String, writing: Bool) throws(StoreError) -> DatabaseQueue {
-        do {
-            var config = Configuration()
-            // Readers open read-write too (SQLite falls back to read-only on a read-only file), so
-            // the last connection to close removes the -wal and -shm files.
-            if writing {
-                config.prepareDatabase { db in
-                    // Large pages hold an experiment's series blob (about 18 KB) without overflow
-                    // chains; only takes effect on a new file.
-                    try db.execute(sql: "PRAGMA page_size = 65536")
-                    // WAL: a killed writer leaves the last committed batch intact, and reads do not block.
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
-                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                }
-            }
-            return try DatabaseQueue(path: path, configuration: config)
-        } catch {
-            throw StoreError(path: path, message: "cannot open as SQLite: \(error)")
+    private static func execute(_ queue: DatabaseQueue, path: String, _ sql: String) throws(StoreError) {
+        do { try queue.inDatabase { db in try db.execute(sql: sql) } } catch {
+            throw StoreError(path: path, message: "\(error)")
         }
     }
 
@@ -203,29 +422,14 @@ public final class SweepStore: @unchecked Sendable {
             """)
     }
 
-    private static func openExisting(path: String, queue: DatabaseQueue) throws(StoreError) -> SweepStore {
+    private static func openExisting(path: String, queue: DatabaseQueue, lock: WriterLock?, busyTimeout: Double) throws(StoreError) -> SweepStore {
         do {
-            return try queue.read { db in
-                guard try db.tableExists("sweep") else {
-                    throw StoreError(path: path, message: "is not a capsim sweep store (no 'sweep' table)")
-                }
-                var info = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM sweep")
-                    .map { ($0["key"] as String, $0["value"] as String) })
-                let fingerprint = info.removeValue(forKey: "fingerprint") ?? ""
-                let count = Int(info.removeValue(forKey: "experiment_count") ?? "") ?? 0
-                let years = (info.removeValue(forKey: "years") ?? "").split(separator: ",").compactMap { Int($0) }
-                let shard = info.removeValue(forKey: "shard") ?? "1/1"
-                let parameters = try String.fetchAll(db, sql: "SELECT name FROM parameters ORDER BY position")
-                let outcomes = try String.fetchAll(db, sql: "SELECT name FROM outcome_names ORDER BY position")
-                let series = try Row.fetchAll(db, sql: "SELECT metric, sector, unit FROM series_columns ORDER BY position")
-                    .map { StoreLayout.SeriesInfo(metric: $0["metric"], sector: $0["sector"], unit: $0["unit"]) }
-                let layout = StoreLayout(fingerprint: fingerprint, experimentCount: count, parameterNames: parameters,
-                                         outcomeNames: outcomes, seriesColumns: series, years: years, info: info)
-                return SweepStore(path: path, layout: layout, shard: shard, queue: queue)
-            }
+            let (layout, shard) = try queue.inDatabase { db in try StoreCheck(path: path).layout(db) }
+            return SweepStore(path: path, layout: layout, shard: shard, queue: queue, lock: lock, busyTimeout: busyTimeout)
         } catch let error as StoreError {
             throw error
         } catch {
+            if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
             throw StoreError(path: path, message: "cannot be read as a sweep store: \(error)")
         }
     }
@@ -268,14 +472,14 @@ public final class SweepStore: @unchecked Sendable {
                 SELECT e.*, o.*, s."values" FROM experiments e JOIN outcomes o USING (experiment) JOIN series s USING (experiment)
                 WHERE experiment >= ? AND experiment < ? ORDER BY experiment
                 """, arguments: [lower, upper])
-            return rows.map { row in
+            return try rows.map { row in
                 // Columns: experiment, policy, point, parameters…, experiment, policy, outcomes…, values.
                 let outcomeStart = 3 + p + 2
                 return ExperimentRecord(
-                    experiment: row[0], policy: row[1], point: row[2],
-                    parameters: (0..<p).map { row[3 + $0] },
-                    outcomes: layout.outcomeNames.indices.map { (row[outcomeStart + $0] as Double?) ?? .nan },
-                    series: Self.values(row[outcomeStart + layout.outcomeNames.count]))
+                    experiment: try row.decode(atIndex: 0), policy: try row.decode(atIndex: 1), point: try row.decode(atIndex: 2),
+                    parameters: try (0..<p).map { try row.decode(Double.self, atIndex: 3 + $0) },
+                    outcomes: try layout.outcomeNames.indices.map { try row.decode(Double?.self, atIndex: outcomeStart + $0) ?? .nan },
+                    series: try checkedValues(row.decode(Data.self, atIndex: outcomeStart + layout.outcomeNames.count)))
             }
         }
     }
@@ -297,6 +501,7 @@ public final class SweepStore: @unchecked Sendable {
             let blobs = try Data.fetchCursor(db, sql: "SELECT \"values\" FROM series WHERE policy = ? ORDER BY experiment",
                                              arguments: [policy])
             while let blob = try blobs.next() {
+                try checkLength(blob)
                 var sum = 0.0
                 for cell in cells { Self.read(blob, cells: cell..<(cell + 1)) { _, v in sum += v } }
                 out.append(sum)
@@ -361,6 +566,8 @@ public final class SweepStore: @unchecked Sendable {
                                                          arguments: [policy])
                         var k = 0
                         while let blob = try blobs.next() {
+                            guard k < n else { break }
+                            try checkLength(blob)
                             Self.read(blob, cells: first..<last) { cell, value in cells[cell - first][k] = value }
                             k += 1
                         }
@@ -403,9 +610,12 @@ public final class SweepStore: @unchecked Sendable {
             if let sector { sql += " AND sector = ?"; args.append(sector) }
             sql += " ORDER BY rowid"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
-                Summary(policy: $0["policy"], metric: $0["metric"], sector: $0["sector"], unit: $0["unit"], year: $0["year"],
-                        n: $0["n"], mean: $0["mean"], p05: $0["p05"], p25: $0["p25"], p50: $0["p50"], p75: $0["p75"],
-                        p95: $0["p95"])
+                Summary(policy: try $0.decode(forColumn: "policy"), metric: try $0.decode(forColumn: "metric"),
+                        sector: try $0.decode(forColumn: "sector"), unit: try $0.decode(forColumn: "unit"),
+                        year: try $0.decode(forColumn: "year"), n: try $0.decode(forColumn: "n"),
+                        mean: try $0.decode(forColumn: "mean"), p05: try $0.decode(forColumn: "p05"),
+                        p25: try $0.decode(forColumn: "p25"), p50: try $0.decode(forColumn: "p50"),
+                        p75: try $0.decode(forColumn: "p75"), p95: try $0.decode(forColumn: "p95"))
             }
         }
     }
@@ -421,6 +631,8 @@ public final class SweepStore: @unchecked Sendable {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StoreError(path: path, message: "already exists; merge writes a new store")
         }
+        StoreFile.removeStaleCreations(path)
+        // Each part is checked as any store read is (`read`): a damaged part is refused, naming it.
         let stores = try parts.map { (p: String) throws(StoreError) -> SweepStore in try read(path: p) }
         let layout = stores[0].layout
         for s in stores.dropFirst() where s.layout != layout {
@@ -438,9 +650,8 @@ public final class SweepStore: @unchecked Sendable {
                 seen[e] = s.path
             }
         }
-        // Written to a temporary name and renamed, so a failed merge leaves no half store.
-        let temp = path + ".partial"
-        try? FileManager.default.removeItem(atPath: temp)
+        // Written to a temporary name and linked into place, so a failed merge leaves no half store.
+        let temp = StoreFile.creatingName(path)
         do throws(StoreError) {
             let out = try open(path: temp, layout: layout, shard: "1/1")
             for (s, all) in contents {
@@ -453,21 +664,28 @@ public final class SweepStore: @unchecked Sendable {
             }
             try out.refreshSummaries()
             try out.close()
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temp + suffix) }
-            guard rename(temp, path) == 0 else {
-                throw StoreError(path: path, message: "cannot rename \(temp): \(String(cString: strerror(errno)))")
+            for suffix in ["-wal", "-shm"] { unlink(temp + suffix) }
+            // link, not rename: a store another process put at `path` meanwhile is not replaced.
+            guard link(temp, path) == 0 else {
+                throw StoreError(path: path, message: errno == EEXIST ? "already exists; merge writes a new store"
+                                 : "cannot create: \(String(cString: strerror(errno)))")
             }
+            unlink(temp)
             return try read(path: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: temp)
+            for suffix in ["-wal", "-shm", ""] { unlink(temp + suffix) }
             throw error
         }
     }
 
     /// Checkpoints the write-ahead log into the main file, so the store is one self-contained file.
+    /// A writer's lock is released after the connection is closed.
     public func close() throws(StoreError) {
-        try access { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        guard !closed else { return }
+        if lock != nil { try access { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
         do { try queue.close() } catch { throw StoreError(path: path, message: "cannot close: \(error)") }
+        closed = true
+        lock?.release()
     }
 
     /// Runs `body` on the queue, turning database errors into `StoreError`s naming the file.
@@ -477,8 +695,23 @@ public final class SweepStore: @unchecked Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
+            if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
             throw StoreError(path: path, message: "\(error)")
         }
+    }
+
+    /// A blob of the length the layout gives (checked for every blob when the store is opened; checked
+    /// again as it is read, since another program may change the file in between).
+    private func checkLength(_ blob: Data) throws {
+        let expected = layout.seriesColumns.count * layout.years.count * 8
+        guard blob.count == expected else {
+            throw StoreError(path: path, message: "series: a values blob has \(blob.count) bytes, not \(expected); the store is damaged")
+        }
+    }
+
+    private func checkedValues(_ blob: Data) throws -> [Double] {
+        try checkLength(blob)
+        return Self.values(blob)
     }
 
     /// Little-endian IEEE doubles, so a store moves between machines.

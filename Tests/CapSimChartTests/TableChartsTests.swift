@@ -67,6 +67,19 @@ import CapSimTestSupport
         #expect(range.lowerBound == 0 && range.upperBound >= 4897)
     }
 
+    /// A metric flat over every draw and year gets a scale gnuplot accepts (a range narrower than
+    /// its 1e-8 `zero` is "empty"), holding the value; a varying one keeps its tight scale.
+    @Test(arguments: [(0.0, 0.0, 0.0, 1.0), (5.0, 5.0, 0.0, 5.5), (-3.0, -3.0, -3.3, -2.7), (1e-12, 1e-12, 0.0, 1.0),
+                      (2.0, 4.0, 0.0, 4.1)])
+    func fanScaleOfAFlatMetricIsNotEmpty(low: Double, high: Double, from: Double, to: Double) throws {
+        let header = FanChart.header.joined(separator: ",")
+        let rows = [2015, 2016].map { "p,m,coal,\($0),yuan,3,\(low),\(low),\(low),\(low),\(high),\(high)" }
+        let chart = try #require(try FanChart.charts(csv: ([header] + rows).joined(separator: "\n") + "\n", source: "q.csv", metric: "m").first)
+        let range = try #require(chart.panels[0].yRange)
+        #expect(abs(range.lowerBound - from) < 1e-9 && abs(range.upperBound - to) < 1e-9, "\(range)")
+        #expect(range.upperBound - range.lowerBound >= 1e-6 && range.contains(low) && range.contains(high))
+    }
+
     @Test func fanFromParsedRowsIsTheSameAsFromText() throws {
         let text = try Self.fixture("quantiles.csv")
         let rows = try FanChart.parse(csv: text, source: "q.csv")

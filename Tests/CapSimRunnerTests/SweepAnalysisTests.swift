@@ -87,4 +87,24 @@ import CapSimTestSupport
         let finished = try store(design: "saltelli", points: 6, parameters: ["a"]) { Double($0) }
         #expect { try SweepAnalysis.sobol(finished, .outcome("nope")) } throws: { "\($0)".contains("no outcome 'nope'; outcomes: y") }
     }
+
+    /// Design facts a store made or edited outside capsim can carry are refused, never trapped
+    /// on in the designs or estimators (which check them with preconditions).
+    @Test func impossibleDesignsAndSettingsAreRefusedNotTrappedOn() throws {
+        let oneRow = try store(design: "saltelli", points: 3, parameters: ["a"]) { Double($0) }
+        #expect { try SweepAnalysis.sobol(oneRow, .outcome("y")) } throws: { "\($0)".contains("at least 2 base rows") }
+        let huge = try store(design: "saltelli", points: 6, designPoints: 3 * (1 << 61), parameters: ["a"]) { Double($0) }
+        #expect { try SweepAnalysis.sobol(huge, .outcome("y")) } throws: { "\($0)".contains("has 6 of \(3 * (1 << 61)) experiments") }
+        let finished = try store(design: "saltelli", points: 6, parameters: ["a"]) { Double($0) }
+        for bad in [0, 99, 100_001] {
+            #expect { try SweepAnalysis.sobol(finished, .outcome("y"), resamples: bad) } throws: { "\($0)".contains("resamples: \(bad)") }
+        }
+        #expect(try SweepAnalysis.sobol(finished, .outcome("y"), resamples: 100).count == 1)
+        let oddLevels = try store(design: "morris", points: 4, parameters: ["a"], extra: ["morris_levels": "3", "seed": "1"]) { Double($0) }
+        #expect { try SweepAnalysis.morris(oddLevels, .outcome("y")) } throws: { "\($0)".contains("an even number of levels") }
+        let missing = try store(design: "morris", points: 4, parameters: ["a"], extra: ["morris_levels": "4", "seed": "1"]) {
+            $0 == 2 ? .nan : Double($0)
+        }
+        #expect { try SweepAnalysis.morris(missing, .outcome("y")) } throws: { "\($0)".contains("y is not a number in some experiments") }
+    }
 }
