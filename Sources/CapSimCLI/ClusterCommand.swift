@@ -13,9 +13,14 @@ public struct ClusterCommand: ParsableCommand {
             stores part-K.sqlite, logs/ and, at the end, merged.sqlite.
 
             Examples:
-              capsim cluster submit Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/cluster --parts 4
+              capsim cluster submit Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/cluster --parts 4 --dry-run
+                  Write the scripts of the Jilin sweep in 4 parts into runs/cluster, submit nothing
+                  (without --dry-run it submits them and prints the job ids).
               capsim cluster status runs/cluster
-              capsim cluster resume runs/cluster
+                  Each part's state and experiments stored, then the merge's.
+              capsim cluster resume runs/cluster --dry-run
+                  The scancel and sbatch lines a resubmission of the failed and missing parts would
+                  run (without --dry-run it runs them).
             """,
         subcommands: [Submit.self, Status.self, Resume.self])
 
@@ -46,10 +51,13 @@ public struct ClusterCommand: ParsableCommand {
                 process), unless --mem is given, in which case the batch is made to fit.
 
                 Examples:
-                  capsim cluster submit Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/cluster --parts 4
-                  capsim cluster submit SWEEP --store /shared/runs/s1 --parts 100 --partition compute \\
-                      --time 00:30:00 --cpus-per-task 4 --max-running 50
-                  capsim cluster submit SWEEP --store runs/cluster --parts 4 --dry-run   (write, do not submit)
+                  capsim cluster submit Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/cluster-4 --parts 4 --dry-run
+                      Write runs/cluster-4/array.sbatch, merge.sbatch and cluster.json; submit nothing.
+                      Edit the scripts if needed, then `capsim cluster resume runs/cluster-4` submits them;
+                      without --dry-run, submit submits them at once.
+                  capsim cluster submit Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/cluster-100 --parts 100 --partition compute --time 00:30:00 --cpus-per-task 4 --max-running 50 --dry-run
+                      100 parts of 100 experiments on partition compute, 4 CPUs and 30 minutes
+                      each, at most 50 at once.
                 """)
 
         @Argument(help: "The sweep YAML file.")
@@ -126,6 +134,7 @@ public struct ClusterCommand: ParsableCommand {
 
                 Example:
                   capsim cluster status runs/cluster
+                      One line per part (experiments, stored, state, job), the merge, a total.
                 """)
 
         @Argument(help: "The cluster folder.")
@@ -148,8 +157,8 @@ public struct ClusterCommand: ParsableCommand {
                 failed part is cancelled and submitted again after the new array.
 
                 Examples:
-                  capsim cluster resume runs/cluster
-                  capsim cluster resume runs/cluster --dry-run   (say what it would submit)
+                  capsim cluster resume runs/cluster --dry-run
+                      Say what would be cancelled and submitted; without --dry-run, do it.
                 """)
 
         @Argument(help: "The cluster folder.")
