@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CapSimStore", targets: ["CapSimStore"]),
         .library(name: "CapSimRunner", targets: ["CapSimRunner"]),
         .library(name: "CapSimChart", targets: ["CapSimChart"]),
+        .library(name: "CapSimCluster", targets: ["CapSimCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,13 +56,15 @@ let package = Package(
             dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO", "CapSimSweep", "CapSimStore", "LinearAlgebra"]),
         // Charts of run outputs, comparisons and sweep quantiles, drawn by gnuplot (a subprocess).
         .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
+        // Sweeps as Slurm job arrays: batch scripts, submission, status and resume (sbatch, squeue as subprocesses).
+        .target(name: "CapSimCluster", dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimIO"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CapSimChart",
+                "CapSimChart", "CapSimCluster",
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -84,6 +87,9 @@ let package = Package(
         .testTarget(
             name: "CapSimChartTests",
             dependencies: ["CapSimChart", "CapSimCore", "CapSimIO", "CapSimScenario", "CapSimTestSupport"]),
+        .testTarget(
+            name: "CapSimClusterTests",
+            dependencies: ["CapSimCluster", "CapSimStore", "CapSimRunner", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [
