@@ -32,6 +32,8 @@ let package = Package(
             providers: [.apt(["liblapacke-dev"])]),
         // The only module that sees a C type.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
+        // Paths split as text (no Foundation), shared by every module that names files.
+        .target(name: "CapSimPaths"),
         // The engine: no I/O, no Foundation.
         .target(
             name: "CapSimCore",
@@ -39,9 +41,11 @@ let package = Package(
         // What a planner writes: scenario and sweep YAML + CSV, decoded and validated.
         .target(
             name: "CapSimScenario",
-            dependencies: ["CapSimCore", "CapSimSweep", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "CapSimCore", "CapSimSweep", "CapSimPaths", "LinearAlgebra", .product(name: "Yams", package: "Yams"),
+            ]),
         // Projection tables and closure logs, written atomically.
-        .target(name: "CapSimIO", dependencies: ["CapSimCore", "CapSimScenario"]),
+        .target(name: "CapSimIO", dependencies: ["CapSimCore", "CapSimScenario", "CapSimPaths"]),
         // Sweep designs, distributions, correlation and sensitivity estimators: pure numerics, no I/O.
         .target(
             name: "CapSimSweep",
@@ -49,7 +53,9 @@ let package = Package(
                 "CapSimCore", "LinearAlgebra", .product(name: "RealModule", package: "swift-numerics"),
             ]),
         // The SQLite result store of sweeps (GRDB): experiments, outcomes, yearly series, summaries.
-        .target(name: "CapSimStore", dependencies: ["CapSimSweep", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "CapSimStore",
+            dependencies: ["CapSimSweep", "CapSimPaths", .product(name: "GRDB", package: "GRDB.swift")]),
         // Sweeps: experiments from a sweep file, run in batches, stored, resumed, merged, analysed.
         .target(
             name: "CapSimRunner",
@@ -57,19 +63,20 @@ let package = Package(
         // Charts of run outputs, comparisons and sweep quantiles, drawn by gnuplot (a subprocess).
         .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Sweeps as Slurm job arrays: batch scripts, submission, status and resume (sbatch, squeue as subprocesses).
-        .target(name: "CapSimCluster", dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimIO"]),
+        .target(name: "CapSimCluster", dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimIO", "CapSimPaths"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CapSimChart", "CapSimCluster",
+                "CapSimChart", "CapSimCluster", "CapSimPaths",
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
         // Helpers shared by the test targets: temporary files that remove themselves, image checks.
         .target(name: "CapSimTestSupport", path: "Tests/CapSimTestSupport"),
+        .testTarget(name: "CapSimPathsTests", dependencies: ["CapSimPaths"]),
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),

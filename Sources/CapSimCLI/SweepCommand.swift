@@ -1,3 +1,4 @@
+import CapSimPaths
 import ArgumentParser
 import CapSimIO
 import CapSimRunner
@@ -131,16 +132,6 @@ func validateOutputPath(_ path: String, option: String) throws {
     }
 }
 
-/// The folder of `path` (`.` when it has none) and its file name, split at the last `/`.
-///
-/// Not `NSString.deletingLastPathComponent`, which traps in swift-corelibs-foundation on any
-/// one-character path (`_startOfLastPathComponent` has `precondition(count > 1)`).
-func splitPath(_ path: String) -> (folder: String, name: String) {
-    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-    let folder = String(path[..<slash])
-    return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
-}
-
 /// `done/total, rate, time left` on one terminal line, redrawn at most every half second; silent
 /// when standard error is not a terminal (logs, CI).
 final class ProgressLine {
@@ -226,7 +217,7 @@ public struct AnalyzeCommand: ParsableCommand {
     /// Where a CSV goes: a file (atomically) or standard output.
     static func emit(_ csv: String, to out: String?) throws {
         guard let out else { return print(csv, terminator: "") }
-        let (folder, name) = splitPath(out)
+        let (folder, name) = PathText.split(out)
         try AtomicOutput.write([(name, csv)], to: folder)
         print("wrote \(out)")
     }

@@ -1,3 +1,4 @@
+import CapSimPaths
 import CapSimIO
 import CapSimRunner
 import CapSimScenario
@@ -390,7 +391,8 @@ public struct ClusterSweep: Sendable {
 
     /// `capsim-NAME` from the sweep file's name, in the characters job names take everywhere.
     static func jobName(_ sweep: String) -> String {
-        let stem = ((sweep as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = PathText.split(sweep).name
+        let stem = name.lastIndex(of: ".").map { $0 == name.startIndex ? name : String(name[..<$0]) } ?? name
         return "capsim-" + String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
     }
 
@@ -409,7 +411,7 @@ public struct ClusterSweep: Sendable {
         var probe = dir
         while !FileManager.default.fileExists(atPath: probe) && probe != "/" {
             missing.insert(probe, at: 0)
-            probe = (probe as NSString).deletingLastPathComponent
+            probe = PathText.folder(of: probe)
         }
         var created: [String] = []
         for folder in missing {

@@ -1,3 +1,4 @@
+import CapSimPaths
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -153,7 +154,7 @@ public enum AtomicOutput {
                 break
             }
             missing.append(path)
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = PathText.folder(of: path)
             if parent == path { break }
             path = parent
         }

@@ -1,3 +1,4 @@
+import CapSimPaths
 import CapSimCore
 import Foundation
 import Yams
@@ -222,7 +223,7 @@ extension Scenario {
         guard let list = reader.sequence(node, key) else { return ([], []) }
         if list.isEmpty { reader.report(node, key, "list at least one \(noun) table") }
         // Relative to the file that listed the tables, which may be a base this one extends.
-        let folder = (reader.origin(key) as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: reader.origin(key))
         var paths: [String] = []
         var texts: [(path: String, text: String)] = []
         var rowCount = 0

@@ -1,3 +1,4 @@
+import CapSimPaths
 import Foundation
 import Yams
 
@@ -96,7 +97,7 @@ public struct ScenarioDocument: @unchecked Sendable {
                         + (extendsNode.scalar != nil ? " (quote it if a file is really named so)" : ""))])
             }
             namedAt = Reference(file: next, line: extendsNode.mark?.line, field: "extends")
-            next = ScenarioDocument.join((next as NSString).deletingLastPathComponent, relative)
+            next = ScenarioDocument.join(PathText.folder(of: next), relative)
         }
         let base = links.removeLast()
         var document = ScenarioDocument(file: base.path, chain: [base.path], root: base.root)

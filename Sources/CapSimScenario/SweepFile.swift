@@ -1,3 +1,4 @@
+import CapSimPaths
 import CapSimCore
 import CapSimSweep
 import Foundation
@@ -130,7 +131,7 @@ extension SweepSpec {
         guard let top = reader.mapping(root, "", allowed: topKeys, required: ["scenario", "seed", "design", "parameters"]),
               let scenarioNode = top["scenario"], let relative = reader.string(scenarioNode, "scenario")
         else { throw ScenarioError(issues: reader.issues) }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: path)
         let scenarioPath = ScenarioDocument.join(folder, relative)
         let baseDocument = try ScenarioDocument.load(
             path: scenarioPath, namedAt: .init(file: path, line: scenarioNode.mark?.line, field: "scenario"))

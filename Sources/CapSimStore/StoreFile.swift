@@ -1,19 +1,10 @@
+import CapSimPaths
 import Foundation
 import GRDB
 
 /// File-system facts about a store: its folder, its writer's lock, who else holds it, and how a
 /// reader opens it.
 enum StoreFile {
-    /// The folder of `path` and its last component, split at the last `/`.
-    ///
-    /// Not `NSString.deletingLastPathComponent`: swift-corelibs-foundation traps on a
-    /// one-character path (`_startOfLastPathComponent` has `precondition(count > 1)`).
-    static func split(_ path: String) -> (folder: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let folder = String(path[..<slash])
-        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
-    }
-
     /// A `file:` URI for SQLite (the system library is built with URI support), with the query
     /// parameters `query`; the path is percent-encoded so `?`, `#` and `%` in names stay names.
     static func uri(_ path: String, _ query: String) -> String {
@@ -26,14 +17,14 @@ enum StoreFile {
     /// The name a new store is built under before it is linked into place: hidden, in the same
     /// folder (so the link is on one file system), unique to this process.
     static func creatingName(_ path: String) -> String {
-        let (folder, name) = split(path)
+        let (folder, name) = PathText.split(path)
         return folder + "/." + name + ".creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Removes what killed runs left while creating `path`: temporary stores nobody holds any
     /// more (a live creator holds its temporary file's lock, so it is left alone).
     static func removeStaleCreations(_ path: String) {
-        let (folder, name) = split(path)
+        let (folder, name) = PathText.split(path)
         let prefix = "." + name + ".creating-"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         var store = stat()
@@ -87,7 +78,7 @@ enum StoreFile {
     /// Whether this process may write into `path` and its folder (SQLite needs both for its
     /// `-wal` and `-shm` files); false on a read-only mount.
     static func writable(_ path: String) -> Bool {
-        access(path, W_OK) == 0 && access(split(path).folder, W_OK) == 0
+        access(path, W_OK) == 0 && access(PathText.folder(of: path), W_OK) == 0
     }
 
     /// True when `error` is SQLite's "database is locked" (or "busy").

@@ -1,3 +1,4 @@
+import CapSimPaths
 import CapSimSweep
 import Foundation
 import GRDB
@@ -332,7 +333,7 @@ public final class SweepStore: @unchecked Sendable {
         } catch {
             if StoreFile.isBusy(error) { throw StoreError(path: path, message: StoreFile.heldMessage(path, waited: busyTimeout)) }
             if case .readOnly? = readMode, (error as? DatabaseError)?.resultCode == .SQLITE_CANTOPEN {
-                throw StoreError(path: path, message: "has a write-ahead log (\(StoreFile.split(path).name)-wal) that cannot be read "
+                throw StoreError(path: path, message: "has a write-ahead log (\(PathText.split(path).name)-wal) that cannot be read "
                                  + "in a read-only folder without its -shm file; copy the store with both files to a writable folder")
             }
             if (error as? DatabaseError)?.resultCode == .SQLITE_NOTADB {

@@ -96,3 +96,15 @@ import CapSimTestSupport
         #expect(result.stderr.contains("/nonexistent/scenario.yaml: file not found"))
     }
 }
+
+/// One-character paths once trapped inside Foundation (`NSString.deletingLastPathComponent`).
+@Suite(.removesTemporaryFiles) struct OneCharacterPathTests {
+    @Test(arguments: [["validate", "z"], ["run", "z"], ["sweep", "y", "--store", "s.sqlite"]])
+    func aMissingOneCharacterFileIsAnError(_ args: [String]) throws {
+        let dir = try temporaryFolder()
+        let run = try CLIHarness.run(args, in: dir)
+        #expect(run.status == 1, "\(args): \(run.stderr)")
+        #expect(run.stderr.contains(args[1] + ":"), "\(run.stderr)")
+        #expect(!run.stderr.contains("Fatal error"), "\(run.stderr)")
+    }
+}
