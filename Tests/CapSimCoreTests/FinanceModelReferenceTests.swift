@@ -140,8 +140,9 @@ import Testing
         #expect(exits >= 20)
     }
 
-    /// A merger re-links the unit lists in table order, in its scenario only; a later bankruptcy of the
-    /// acquirer lists its own and its acquired units in table order; exits come in scenario order.
+    /// A merger splices the zombie's units into the acquirer's list, in its scenario only; a later
+    /// bankruptcy of the acquirer lists its own and its acquired units in table order; exits come in
+    /// scenario order.
     @Test func mergersRelinkUnitListsAndBankruptciesListEveryUnitInTableOrder() throws {
         let M = Fin.M
         let fs = [unit("a1", enterprise: "A", capacity: 10), unit("b1", enterprise: "B", capacity: 1),
@@ -162,9 +163,11 @@ import Testing
         #expect(model.exits == [EnterpriseExit(facility: 0, scenario: 1, enterprise: 0),
                                 EnterpriseExit(facility: 2, scenario: 1, enterprise: 0)])
         #expect(model.owner == [0, 0, 0, 1, 0, 0])  // [f · S + s]: b1 is A's in scenario 0 only
-        // [e · S + s]: A starts at a1 in both (a bankrupt enterprise keeps its list); B's list is empty in s0.
-        #expect(model.firstUnit == [0, 0, -1, 1])
-        #expect(model.nextUnit[0 * 2 + 0] == 1 && model.nextUnit[1 * 2 + 0] == 2 && model.nextUnit[2 * 2 + 0] == -1)
+        // [e · S + s]: A starts at b1 in s0 and a1 in s1 (a bankrupt enterprise keeps its list); B's list
+        // is empty in s0.
+        #expect(model.firstUnit == [1, 0, -1, 1])
+        // Scenario 0: B's list (b1) spliced in front of A's (a1 → a2).
+        #expect(model.nextUnit[1 * 2 + 0] == 0 && model.nextUnit[0 * 2 + 0] == 2 && model.nextUnit[2 * 2 + 0] == -1)
         model.clearExits()
         model.step(yearIndex: 2, year: 2017, closed: [ev(0, 0), ev(2, 0)], opened: [])
         #expect(model.exits == [0, 1, 2].map { EnterpriseExit(facility: $0, scenario: 0, enterprise: 0) })
@@ -172,6 +175,18 @@ import Testing
         #expect(model.result.value(.mergers, yearIndex: 1, enterprise: 1, scenario: 0) == 1)
         #expect(model.result.value(.zombies, yearIndex: 2, enterprise: 1, scenario: 1) == 1)
         #expect(model.result.value(.mergers, yearIndex: 1, enterprise: 1, scenario: 1) == 0)
+    }
+
+    /// The heap sort that puts a bankrupt enterprise's units into table order sorts any prefix.
+    @Test func heapSortSortsAPrefixInPlace() {
+        var rng = SplitMix64(seed: 7)
+        for n in [0, 1, 2, 3, 10, 57] {
+            var a = (0..<(n + 5)).map { _ in Int32.random(in: -50...50, using: &rng) }
+            let tail = Array(a[n...]), want = Array(a[..<n]).sorted()
+            FinanceModel.heapSort(&a, count: n)
+            #expect(Array(a[..<n]) == want, "n \(n)")
+            #expect(Array(a[n...]) == tail, "n \(n)")
+        }
     }
 
     /// Splitting a batch into threads or chunks of any size gives the same finance values bit for bit.

@@ -8,10 +8,11 @@
 /// Layout (§8.0): every per-enterprise quantity is a flat array `[e · S + s]`, per creditor class
 /// `[(e · C + c) · S + s]`, per unit `[f · S + s]`, with the scenario index `s` innermost, so one
 /// pass over an enterprise or a unit advances every scenario of the batch. The units each
-/// enterprise owns in each scenario form a linked list in table order (`firstUnit`, `nextUnit`),
-/// re-linked on mergers, so stripping, bankruptcy and merger cost the units of the enterprises
-/// concerned, not a scan of the table. Scratch is allocated once; `step` allocates nothing (the exit
-/// list keeps its reserved capacity).
+/// enterprise owns in each scenario form a linked list (`firstUnit`, `nextUnit`; table order until a
+/// merger splices the zombie's list in front of the acquirer's), so stripping, bankruptcy and merger
+/// cost the units of the enterprise concerned, not a scan of the table; a bankruptcy sorts its units
+/// into table order for `exits`. Scratch is allocated once; `step` allocates nothing (the exit list
+/// keeps its reserved capacity).
 struct FinanceModel {
     /// Enterprise status codes in `status`.
     enum StatusCode {
@@ -27,6 +28,8 @@ struct FinanceModel {
     let enterpriseCount: Int
     let facilityCount: Int
     let scenarioCount: Int
+    /// `FinanceMetric.allCases.count`, kept so the year step reads no global.
+    let metricCount: Int
     let policy: CompiledFinancePolicy
 
     // Per unit (table order), fixed.
@@ -49,11 +52,11 @@ struct FinanceModel {
     var owner: [Int32]
     /// Book value, yuan.
     var bookValue: [Double]
-    /// The next unit of the same owner in table order, −1 at the end.
+    /// The next unit of the same owner, −1 at the end (table order unless the owner acquired units).
     var nextUnit: [Int32]
 
     // Per enterprise and scenario `[e · S + s]` (debt and unpaid interest `[(e · C + c) · S + s]`).
-    /// The owner's first unit in table order, −1 if it owns none.
+    /// The owner's first unit, −1 if it owns none.
     var firstUnit: [Int32]
     var status: [UInt8]
     var assets: [Double]
@@ -70,6 +73,8 @@ struct FinanceModel {
     var cost: [Double]
     var operatingCapacity: [Double]
     var writeDown: [Double]
+    /// A bankrupt enterprise's units, sorted into table order (capacity `F`).
+    var unitScratch: [Int32]
 
     var result: FinanceResult
     /// Units of enterprises that went bankrupt this year (see `EnterpriseExit` for the order).
@@ -85,6 +90,7 @@ struct FinanceModel {
         enterpriseCount = E
         facilityCount = F
         scenarioCount = S
+        metricCount = FinanceMetric.allCases.count
         var index: [String: Int] = [:]
         for (e, enterprise) in enterprises.enumerated() { index[enterprise.id] = e }
         let facilityOwner = facilities.map { f -> Int in
@@ -143,6 +149,7 @@ struct FinanceModel {
         cost = revenue
         operatingCapacity = revenue
         writeDown = revenue
+        unitScratch = [Int32](repeating: 0, count: F)
         result = FinanceResult(enterprises: enterprises, mainSector: mainSector, years: years, scenarioCount: S)
         exits = []
         exits.reserveCapacity(F * S)
@@ -213,7 +220,7 @@ struct FinanceModel {
     }
 
     @inline(__always) private func slot(_ y: Int, _ e: Int, _ m: Int, _ s: Int) -> Int {
-        ((y * enterpriseCount + e) * FinanceMetric.allCases.count + m) * scenarioCount + s
+        ((y * enterpriseCount + e) * metricCount + m) * scenarioCount + s
     }
 
     @inline(__always) private mutating func add(_ v: Double, _ m: Int, _ y: Int, _ e: Int, _ s: Int) {
@@ -396,11 +403,16 @@ struct FinanceModel {
             assets[i] = 0
             status[i] = StatusCode.bankrupt
             add(1, FinanceMetric.bankruptcies.index, y, e, s)
-            var f = Int(firstUnit[i])
+            var n = 0, f = Int(firstUnit[i])
             while f >= 0 {
-                exits.append(EnterpriseExit(facility: Int32(f), scenario: Int32(s), enterprise: Int32(e)))
+                unitScratch[n] = Int32(f)
+                n += 1
                 bookValue[f * S + s] = 0
                 f = Int(nextUnit[f * S + s])
+            }
+            Self.heapSort(&unitScratch, count: n)
+            for k in 0..<n {
+                exits.append(EnterpriseExit(facility: unitScratch[k], scenario: Int32(s), enterprise: Int32(e)))
             }
         case CompiledFinancePolicy.ActionCode.merger:
             var t = Int(policy.actionAcquirer[a * S + s])
@@ -428,31 +440,40 @@ struct FinanceModel {
         }
     }
 
-    /// Gives every unit of `e` in scenario `s` to `t` and merges the two unit lists in table order.
+    /// Gives every unit of `e` in scenario `s` to `t`: the zombie's list, walked once to set `owner`,
+    /// is spliced in front of the acquirer's.
     private mutating func transferUnits(from e: Int, to t: Int, scenario s: Int) {
         let S = scenarioCount
-        var f = Int(firstUnit[e * S + s])
+        var f = Int(firstUnit[e * S + s]), tail = -1
         while f >= 0 {
             owner[f * S + s] = Int32(t)
+            tail = f
             f = Int(nextUnit[f * S + s])
         }
-        var a = Int(firstUnit[t * S + s]), b = Int(firstUnit[e * S + s])
+        guard tail >= 0 else { return }
+        nextUnit[tail * S + s] = firstUnit[t * S + s]
+        firstUnit[t * S + s] = firstUnit[e * S + s]
         firstUnit[e * S + s] = -1
-        var head = -1, tail = -1
-        while a >= 0 || b >= 0 {
-            let x: Int
-            if b < 0 || (a >= 0 && a < b) {
-                x = a
-                a = Int(nextUnit[a * S + s])
-            } else {
-                x = b
-                b = Int(nextUnit[b * S + s])
+    }
+
+    /// Sorts the first `count` elements ascending in place (heap sort: no allocation).
+    static func heapSort(_ a: inout [Int32], count n: Int) {
+        func siftDown(_ a: inout [Int32], _ start: Int, _ end: Int) {
+            var root = start
+            while 2 * root + 1 < end {
+                var child = 2 * root + 1
+                if child + 1 < end && a[child] < a[child + 1] { child += 1 }
+                guard a[root] < a[child] else { return }
+                a.swapAt(root, child)
+                root = child
             }
-            if tail < 0 { head = x } else { nextUnit[tail * S + s] = Int32(x) }
-            tail = x
         }
-        if tail >= 0 { nextUnit[tail * S + s] = -1 }
-        firstUnit[t * S + s] = Int32(head)
+        guard n > 1 else { return }
+        for start in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(&a, start, n) }
+        for end in stride(from: n - 1, to: 0, by: -1) {
+            a.swapAt(0, end)
+            siftDown(&a, 0, end)
+        }
     }
 
     /// The stocks at the end of reported year `y` for every enterprise and scenario.
