@@ -88,11 +88,21 @@ struct CompiledFinancePolicy {
 
         var index: [String: Int] = [:]
         for (e, enterprise) in enterprises.enumerated() { index[enterprise.id] = e }
-        func matches(_ filter: EnterpriseFilter, _ e: Int) -> Bool {
-            let enterprise = enterprises[e]
-            return (filter.sectors.isEmpty || filter.sectors.contains(mainSector[e]))
-                && (filter.owner == nil || enterprise.owner == filter.owner)
-                && (filter.enterprises.isEmpty || filter.enterprises.contains(enterprise.id))
+        let owners = enterprises.map(\.owner), ids = enterprises.map(\.id)
+        // Each distinct filter is evaluated over the enterprises once: the scenarios of a sweep
+        // mostly share their filters, so a batch has few distinct ones.
+        var masks: [(filter: EnterpriseFilter, mask: [Bool])] = []
+        func mask(_ filter: EnterpriseFilter) -> [Bool] {
+            if let known = masks.first(where: { $0.filter.sectors == filter.sectors && $0.filter.owner == filter.owner
+                && $0.filter.enterprises == filter.enterprises }) { return known.mask }
+            let wanted = Set(filter.enterprises)
+            let named = ids.map { wanted.isEmpty || wanted.contains($0) }
+            let m = (0..<E).map { e in
+                (filter.sectors.isEmpty || filter.sectors.contains(mainSector[e]))
+                    && (filter.owner == nil || owners[e] == filter.owner) && named[e]
+            }
+            masks.append((filter, m))
+            return m
         }
 
         let L = finance.map(\.instruments.count).max() ?? 0
@@ -113,7 +123,8 @@ struct CompiledFinancePolicy {
                 follows[i] = inst.debtFollowsShare
                 creditors[i] = inst.creditors.reduce(0) { $0 | UInt8(1 << $1.index) }
                 zombiesOnly[i] = inst.filter.zombiesOnly
-                for e in 0..<E { eligible[(k * E + e) * S + s] = matches(inst.filter, e) }
+                let m = mask(inst.filter)
+                for e in 0..<E { eligible[(k * E + e) * S + s] = m[e] }
             }
         }
         leverKind = kind
@@ -136,6 +147,7 @@ struct CompiledFinancePolicy {
         var acquirer = [Int32](repeating: -1, count: A * S)
         for s in 0..<S {
             let actions = finance[s].zombies.actions
+            let actionMasks = actions.map { mask($0.filter) }
             for (a, action) in actions.enumerated() {
                 switch action.kind {
                 case .none: actionKind[a * S + s] = ActionCode.none
@@ -146,7 +158,7 @@ struct CompiledFinancePolicy {
                 if let id = action.acquirer, let e = index[id] { acquirer[a * S + s] = Int32(e) }
             }
             for e in 0..<E {
-                if let a = actions.firstIndex(where: { matches($0.filter, e) }) { chosen[e * S + s] = Int32(a) }
+                if let a = actionMasks.firstIndex(where: { $0[e] }) { chosen[e * S + s] = Int32(a) }
             }
         }
         firstAction = chosen

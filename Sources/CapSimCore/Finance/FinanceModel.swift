@@ -478,17 +478,33 @@ struct FinanceModel {
 
     /// The stocks at the end of reported year `y` for every enterprise and scenario.
     private mutating func recordStocks(yearIndex y: Int) {
-        let S = scenarioCount, C = Self.classes
-        for e in 0..<enterpriseCount {
-            for s in 0..<S {
-                let i = e * S + s, d = e * C * S + s
-                for c in 0..<C { result.values[slot(y, e, c, s)] = debt[d + c * S] }
-                let total = totalDebt(e, s)
-                result.values[slot(y, e, FinanceMetric.debt.index, s)] = total
-                result.values[slot(y, e, FinanceMetric.assets.index, s)] = assets[i]
-                result.values[slot(y, e, FinanceMetric.equity.index, s)] = assets[i] - total
-                result.values[slot(y, e, FinanceMetric.enterprisesActive.index, s)] = status[i] == StatusCode.active ? 1 : 0
-                if y == 0 { result.values[slot(y, e, FinanceMetric.debtOpening.index, s)] = total }
+        let S = scenarioCount, C = Self.classes, E = enterpriseCount, M = metricCount
+        let debtAt = FinanceMetric.debt.index, assetsAt = FinanceMetric.assets.index
+        let equityAt = FinanceMetric.equity.index, activeAt = FinanceMetric.enterprisesActive.index
+        let openingAt = FinanceMetric.debtOpening.index
+        debt.withUnsafeBufferPointer { debt in
+            assets.withUnsafeBufferPointer { assets in
+                status.withUnsafeBufferPointer { status in
+                    result.values.withUnsafeMutableBufferPointer { out in
+                        for e in 0..<E {
+                            let cell = (y * E + e) * M * S, d = e * C * S
+                            for s in 0..<S {
+                                var total = 0.0
+                                for c in 0..<C {
+                                    let v = debt[d + c * S + s]
+                                    out[cell + c * S + s] = v
+                                    total += v
+                                }
+                                let a = assets[e * S + s]
+                                out[cell + debtAt * S + s] = total
+                                out[cell + assetsAt * S + s] = a
+                                out[cell + equityAt * S + s] = a - total
+                                out[cell + activeAt * S + s] = status[e * S + s] == StatusCode.active ? 1 : 0
+                                if y == 0 { out[cell + openingAt * S + s] = total }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
