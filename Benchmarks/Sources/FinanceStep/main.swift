@@ -2,9 +2,12 @@
 // of scenarios that differ in every finance number, for callgrind (instruction counts) and wall time.
 //
 //   cd Benchmarks && swift build -c release --product FinanceStep
-//   valgrind --tool=callgrind .build/release/FinanceStep ../Scenarios/jilin-2016/scenario.yaml 1000
+//   cp .build/release/FinanceStep /tmp/FinanceStep && strip --strip-debug /tmp/FinanceStep  # valgrind 3.19 vs DWARF 5
+//   valgrind --tool=callgrind /tmp/FinanceStep ../Scenarios/jilin-2016/scenario.yaml 1000
 //   capsim generate --preset national --out /tmp/national   # then:
-//   valgrind --tool=callgrind .build/release/FinanceStep /tmp/national/scenario.yaml 4
+//   valgrind --tool=callgrind /tmp/FinanceStep /tmp/national/scenario.yaml 4
+//
+// docs/PERFORMANCE.md ("Finance step") has the figures and the full recipe.
 //
 // It prints the counts the per-enterprise-scenario-year figure divides by; callgrind_annotate
 // --inclusive=yes gives the instructions of `FinanceModel.step` and of `Engine.run`.
