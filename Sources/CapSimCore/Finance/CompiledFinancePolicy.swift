@@ -6,7 +6,14 @@
 /// with fewer levers or actions than the batch's largest count are padded with entries that never
 /// apply (eligible nowhere).
 struct CompiledFinancePolicy {
-    /// Lever kinds as codes (`DebtInstrumentKind` in `allCases` order).
+    /// An enterprise filter without its zombies-only condition, as a dictionary key.
+    private struct FilterKey: Hashable {
+        var sectors: [Sector]
+        var owner: OwnerType?
+        var enterprises: [String]
+    }
+
+    /// Lever kinds as codes.
     enum LeverCode {
         static let interestWaiver: UInt8 = 0
         static let interestSuspension: UInt8 = 1
@@ -91,17 +98,17 @@ struct CompiledFinancePolicy {
         let owners = enterprises.map(\.owner), ids = enterprises.map(\.id)
         // Each distinct filter is evaluated over the enterprises once: the scenarios of a sweep
         // mostly share their filters, so a batch has few distinct ones.
-        var masks: [(filter: EnterpriseFilter, mask: [Bool])] = []
+        var masks: [FilterKey: [Bool]] = [:]
         func mask(_ filter: EnterpriseFilter) -> [Bool] {
-            if let known = masks.first(where: { $0.filter.sectors == filter.sectors && $0.filter.owner == filter.owner
-                && $0.filter.enterprises == filter.enterprises }) { return known.mask }
+            let key = FilterKey(sectors: filter.sectors, owner: filter.owner, enterprises: filter.enterprises)
+            if let known = masks[key] { return known }
             let wanted = Set(filter.enterprises)
             let named = ids.map { wanted.isEmpty || wanted.contains($0) }
             let m = (0..<E).map { e in
                 (filter.sectors.isEmpty || filter.sectors.contains(mainSector[e]))
                     && (filter.owner == nil || owners[e] == filter.owner) && named[e]
             }
-            masks.append((filter, m))
+            masks[key] = m
             return m
         }
 
@@ -116,7 +123,13 @@ struct CompiledFinancePolicy {
         for s in 0..<S {
             for (k, inst) in finance[s].instruments.enumerated() {
                 let i = k * S + s
-                kind[i] = UInt8(DebtInstrumentKind.allCases.firstIndex(of: inst.kind) ?? 0)
+                switch inst.kind {
+                case .interestWaiver: kind[i] = LeverCode.interestWaiver
+                case .interestSuspension: kind[i] = LeverCode.interestSuspension
+                case .debtEquitySwap: kind[i] = LeverCode.debtEquitySwap
+                case .assetStripping: kind[i] = LeverCode.assetStripping
+                case .writeOff: kind[i] = LeverCode.writeOff
+                }
                 first[i] = inst.years.lowerBound
                 last[i] = inst.years.upperBound
                 share[i] = inst.share
