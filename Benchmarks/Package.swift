@@ -54,5 +54,13 @@ let package = Package(
                 .product(name: "CapSimStore", package: "capsim"),
             ],
             path: "Sources/SweepReport"),
+        // The finance step's workload under callgrind, for docs/PERFORMANCE.md ("Finance step").
+        .executableTarget(
+            name: "FinanceStep",
+            dependencies: [
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+            ],
+            path: "Sources/FinanceStep"),
     ]
 )

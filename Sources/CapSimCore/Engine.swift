@@ -50,6 +50,7 @@ public enum Engine {
         for (yearIndex, year) in batch.years.enumerated().dropFirst() {
             let operatingWorkers = workforce == nil ? [] : operatingWorkersBySector(state)
             let closuresBefore = state.closures.map(\.count)
+            let openingsBefore = state.openings.map(\.count)  // glue: replaced on merge
             state.beginYear()
             for s in 0..<batch.policies.count {
                 YearStep(columns: columns, policy: batch.policies[s], compiled: compiled[s],
@@ -72,19 +73,25 @@ public enum Engine {
                                 targets: targets, operatingWorkersLastYear: operatingWorkers)
             }
             if finance != nil {
+                // glue: replaced on merge (this year's closures and openings as UnitEvent lists)
+                var closed: [UnitEvent] = [], opened: [UnitEvent] = []
                 for s in 0..<batch.policies.count {
-                    let closed = state.closures[s][closuresBefore[s]...].map(\.facility)
-                    finance!.step(yearIndex: yearIndex, year: year, scenario: s, policy: batch.policies[s],
-                                  facilities: batch.facilities, operating: { state.status[$0, s] == .operating },
-                                  closed: closed)
-                    // A bankrupt enterprise builds nothing: its planned units are cancelled now;
-                    // its operating units close at the start of next year.
-                    for exit in finance!.exits[s] where state.status[exit.facility, s] == .planned {
-                        state.status[exit.facility, s] = .closed
+                    for event in state.closures[s][closuresBefore[s]...] {
+                        closed.append(UnitEvent(facility: Int32(event.facility), scenario: Int32(s)))
                     }
-                    state.pendingExits[s] = finance!.exits[s]
-                    finance!.exits[s] = []
+                    for event in state.openings[s][openingsBefore[s]...] {
+                        opened.append(UnitEvent(facility: Int32(event.facility), scenario: Int32(s)))
+                    }
                 }
+                finance!.step(yearIndex: yearIndex, year: year, closed: closed, opened: opened)
+                // A bankrupt enterprise builds nothing: its planned units are cancelled now;
+                // its operating units close at the start of next year.
+                for exit in finance!.exits {
+                    let f = Int(exit.facility), s = Int(exit.scenario)
+                    if state.status[f, s] == .planned { state.status[f, s] = .closed }
+                    state.pendingExits[s].append((f, batch.enterprises[Int(exit.enterprise)].id))  // glue: replaced on merge
+                }
+                finance!.clearExits()
             }
             values.append(aggregator.aggregate(state: state, year: year, policies: batch.policies))
         }
@@ -125,7 +132,7 @@ public enum Engine {
         guard !policies.isEmpty else { return nil }
         precondition(policies.count == batch.policies.count, "either every scenario of a batch models debt or none")
         return FinanceModel(enterprises: batch.enterprises, facilities: batch.facilities, baseYear: batch.baseYear,
-                            years: batch.years, policies: policies)
+                            years: batch.years, policies: batch.policies)
     }
 
     /// Workers of operating units per scenario and sector index.

@@ -30,7 +30,7 @@ public enum ReferenceEngine {
             }, kernel: .loops)
         }
         var books = policy.finance.map {
-            FinanceModel(enterprises: batch.enterprises, facilities: facilities, baseYear: batch.baseYear,
+            ReferenceFinanceModel(enterprises: batch.enterprises, facilities: facilities, baseYear: batch.baseYear,
                          years: batch.years, policies: [$0])
         }
         var values: [Matrix] = []

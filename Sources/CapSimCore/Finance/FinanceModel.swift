@@ -1,348 +1,511 @@
-/// Keeps every enterprise's accounts for every scenario of a batch (docs/MODEL.md §8).
+/// Keeps every enterprise's accounts for every scenario of a batch at once (docs/MODEL.md §8).
 ///
-/// Each year, after the capacity step: revenue and cost from the units' output, closures' asset
-/// write-downs, interest (charged, paid, capitalised, or suspended), new borrowing for losses and
-/// repayment from surpluses; then the debt levers in order; then zombie identification and the
-/// chosen action. Bankrupt enterprises' units close at the start of the next year.
+/// Each year, after the capacity step: revenue and cost from the units operating at the end of the
+/// year, closures' asset write-downs, interest (charged, paid, capitalised, or suspended), new
+/// borrowing for losses and repayment from surpluses; then the debt levers in order; then zombie
+/// identification and the chosen action. Bankrupt enterprises' units are listed in `exits`.
+///
+/// Layout (§8.0): every per-enterprise quantity is a flat array `[e · S + s]`, per creditor class
+/// `[(e · C + c) · S + s]`, per unit `[f · S + s]`, with the scenario index `s` innermost, so one
+/// pass over an enterprise or a unit advances every scenario of the batch. The units each
+/// enterprise owns in each scenario form a linked list (`firstUnit`, `nextUnit`; table order until a
+/// merger splices the zombie's list in front of the acquirer's), so stripping, bankruptcy and merger
+/// cost the units of the enterprise concerned, not a scan of the table; a bankruptcy sorts its units
+/// into table order for `exits`. Scratch is allocated once; `step` allocates nothing (the exit list
+/// keeps its reserved capacity).
 struct FinanceModel {
-    /// One enterprise's books in one scenario.
-    struct Books {
-        enum Status { case active, bankrupt, merged }
-        var status = Status.active
-        var assets: Double
-        var debt: [Double]
-        /// Capitalised interest still owed, per class (part of `debt`).
-        var unpaidInterest: [Double]
-        var lossStreak: Int
-        var everZombie = false
-
-        var totalDebt: Double { debt.reduce(0, +) }
+    /// Enterprise status codes in `status`.
+    enum StatusCode {
+        static let active: UInt8 = 0
+        static let bankrupt: UInt8 = 1
+        static let merged: UInt8 = 2
     }
 
-    let enterprises: [Enterprise]
-    let policies: [FinancePolicy]
+    /// Creditor classes `C` and the interest-bearing ones, which are the first `bearing` classes.
+    static let classes = 6
+    static let bearing = 3
+
+    let enterpriseCount: Int
     let facilityCount: Int
-    let mainSector: [Sector]
-    /// Base operating capacity per enterprise, 10 kt/yr.
+    let scenarioCount: Int
+    /// `FinanceMetric.allCases.count`, kept so the year step reads no global.
+    let metricCount: Int
+    let policy: CompiledFinancePolicy
+
+    // Per unit (table order), fixed.
+    let unitSector: [Int]
+    let unitCapacity: [Double]
+    let unitPrice: [Double]
+    let unitCost: [Double]
+
+    // Per enterprise, fixed.
+    let fixedCost: [Double]
+    /// `[e · C + c]`, 0 for arrears.
+    let interestRate: [Double]
+    /// Base operating capacity, 10 kt/yr.
     let baseCapacity: [Double]
-    let indexByID: [String: Int]
-    /// Owning enterprise per facility and scenario (changes with mergers).
-    var owner: [Int]
-    /// Book value per facility and scenario, yuan.
+
+    // Per unit and scenario `[f · S + s]`.
+    /// Whether the unit operates at the end of the last stepped year (kept from the events).
+    var operating: [Bool]
+    /// The enterprise owning the unit (changes with mergers).
+    var owner: [Int32]
+    /// Book value, yuan.
     var bookValue: [Double]
-    var books: [Books]
+    /// The next unit of the same owner, −1 at the end (table order unless the owner acquired units).
+    var nextUnit: [Int32]
+
+    // Per enterprise and scenario `[e · S + s]` (debt and unpaid interest `[(e · C + c) · S + s]`).
+    /// The owner's first unit, −1 if it owns none.
+    var firstUnit: [Int32]
+    var status: [UInt8]
+    var assets: [Double]
+    var debt: [Double]
+    /// Capitalised interest still owed, per class (part of `debt`).
+    var unpaidInterest: [Double]
+    var lossStreak: [Int]
+    var everZombie: [Bool]
+    /// The acquirer of a merged enterprise, −1 otherwise.
+    var mergedInto: [Int32]
+
+    // Scratch `[e · S + s]`, overwritten each year.
+    var revenue: [Double]
+    var cost: [Double]
+    var operatingCapacity: [Double]
+    var writeDown: [Double]
+    /// A bankrupt enterprise's units, sorted into table order (capacity `F`).
+    var unitScratch: [Int32]
+
     var result: FinanceResult
-    /// The acquirer of each merged enterprise, keyed by its (enterprise, scenario) index `at(e, s)`.
-    var mergedInto: [Int: Int] = [:]
-    /// Units of enterprises that went bankrupt this year, per scenario: they close next year.
-    var exits: [[(facility: Int, enterprise: String)]]
-    /// Each scenario's levers as plain values (no arrays to retain in the hot loop).
-    let levers: [[Lever]]
-    /// Per scenario, lever and enterprise: whether the lever's filter matches, zombie status aside.
-    let leverEligible: [[[Bool]]]
+    /// Units of enterprises that went bankrupt this year (see `EnterpriseExit` for the order).
+    private(set) var exits: [EnterpriseExit]
 
-    /// A debt instrument reduced to what the year step reads.
-    struct Lever {
-        let kind: DebtInstrumentKind
-        let first: Int, last: Int
-        let share: Double, debtFollowsShare: Double
-        /// Creditor classes as a bit set over `CreditorClass.index`.
-        let creditors: Int
-        let zombiesOnly: Bool
-
-        init(_ inst: DebtInstrument) {
-            kind = inst.kind
-            first = inst.years.lowerBound
-            last = inst.years.upperBound
-            share = inst.share
-            debtFollowsShare = inst.debtFollowsShare
-            creditors = inst.creditors.reduce(0) { $0 | (1 << $1.index) }
-            zombiesOnly = inst.filter.zombiesOnly
-        }
-
-        func isActive(_ year: Int) -> Bool { first <= year && year <= last }
-        func acts(on c: CreditorClass) -> Bool { creditors & (1 << c.index) != 0 }
-    }
-
-    init(enterprises: [Enterprise], facilities: [Facility], baseYear: Int, years: [Int], policies: [FinancePolicy]) {
-        self.enterprises = enterprises
-        self.policies = policies
-        facilityCount = facilities.count
+    /// Sets up the books of every enterprise in every scenario of `policies` (each must model debt).
+    init(enterprises: [Enterprise], facilities: [Facility], baseYear: Int, years: [Int], policies: [Policy]) {
+        precondition(CreditorClass.allCases.count == Self.classes
+            && CreditorClass.allCases.prefix(Self.bearing).allSatisfy(\.bearsInterest)
+            && !CreditorClass.allCases.dropFirst(Self.bearing).contains(where: \.bearsInterest),
+                     "the interest-bearing classes come first")
+        let E = enterprises.count, F = facilities.count, S = policies.count, C = Self.classes
+        enterpriseCount = E
+        facilityCount = F
+        scenarioCount = S
+        metricCount = FinanceMetric.allCases.count
         var index: [String: Int] = [:]
         for (e, enterprise) in enterprises.enumerated() { index[enterprise.id] = e }
-        indexByID = index
         let facilityOwner = facilities.map { f -> Int in
             guard let e = index[f.enterprise] else { preconditionFailure("no balance sheet for enterprise \(f.enterprise)") }
             return e
         }
-        var base = [Double](repeating: 0, count: enterprises.count)
+        var base = [Double](repeating: 0, count: E)
         for (f, facility) in facilities.enumerated() where facility.startYear <= baseYear {
             base[facilityOwner[f]] += facility.capacity10ktPerYear
         }
-        mainSector = Enterprise.mainSectors(of: enterprises, facilities: facilities, baseYear: baseYear).map {
+        baseCapacity = base
+        let mainSector = Enterprise.mainSectors(of: enterprises, facilities: facilities, baseYear: baseYear).map {
             guard let sector = $0 else { preconditionFailure("every enterprise must own a facility") }
             return sector
         }
-        baseCapacity = base
+        policy = CompiledFinancePolicy(policies, enterprises: enterprises, mainSector: mainSector, years: years)
+        unitSector = facilities.map(\.sector.index)
+        unitCapacity = facilities.map(\.capacity10ktPerYear)
+        unitPrice = facilities.map(\.priceYuanPerTonne)
+        unitCost = facilities.map(\.unitCostYuanPerTonne)
+        fixedCost = enterprises.map(\.fixedCostYuanPerYear)
+        interestRate = enterprises.flatMap(\.interestRate)
+
         // Book value: the enterprise's base assets spread over its base units by capacity.
-        var values = [Double](repeating: 0, count: facilities.count)
+        var values = [Double](repeating: 0, count: F)
         for (f, facility) in facilities.enumerated() where facility.startYear <= baseYear {
             let e = facilityOwner[f]
             values[f] = base[e] > 0 ? enterprises[e].assetsYuan * facility.capacity10ktPerYear / base[e] : 0
         }
-        owner = Array((0..<policies.count).map { _ in facilityOwner }.joined())
-        bookValue = Array((0..<policies.count).map { _ in values }.joined())
-        books = Array((0..<policies.count).map { _ in
-            enterprises.map {
-                Books(assets: $0.assetsYuan, debt: $0.debtYuan,
-                      unpaidInterest: [Double](repeating: 0, count: CreditorClass.allCases.count),
-                      lossStreak: $0.lossYearsToBase)
-            }
-        }.joined())
-        result = FinanceResult(enterprises: enterprises, mainSector: mainSector, years: years, scenarioCount: policies.count)
-        exits = Array(repeating: [], count: policies.count)
-        levers = policies.map { $0.instruments.map(Lever.init) }
-        let sectors = mainSector
-        leverEligible = policies.map { policy in
-            policy.instruments.map { inst in
-                enterprises.indices.map { e in
-                    Self.matchesIgnoringZombies(inst.filter, enterprises[e], sectors[e])
-                }
-            }
+        var first = [Int32](repeating: -1, count: E), next = [Int32](repeating: -1, count: F)
+        var last = [Int](repeating: -1, count: E)
+        for f in 0..<F {
+            let e = facilityOwner[f]
+            if last[e] < 0 { first[e] = Int32(f) } else { next[last[e]] = Int32(f) }
+            last[e] = f
         }
-        for s in policies.indices { recordStocks(yearIndex: 0, scenario: s) }
-    }
-
-    @inline(__always) func at(_ e: Int, _ s: Int) -> Int { s * enterprises.count + e }
-
-    static func matchesIgnoringZombies(_ filter: EnterpriseFilter, _ enterprise: Enterprise, _ sector: Sector) -> Bool {
-        (filter.sectors.isEmpty || filter.sectors.contains(sector))
-            && (filter.owner == nil || enterprise.owner == filter.owner)
-            && (filter.enterprises.isEmpty || filter.enterprises.contains(enterprise.id))
-    }
-
-    func matches(_ filter: EnterpriseFilter, _ e: Int, _ s: Int) -> Bool {
-        Self.matchesIgnoringZombies(filter, enterprises[e], mainSector[e])
-            && (!filter.zombiesOnly || books[at(e, s)].everZombie)
-    }
-
-    /// Whether lever `k` of scenario `s` applies to enterprise `e` in `year`.
-    func applies(_ k: Int, _ e: Int, _ s: Int, _ year: Int) -> Bool {
-        let lever = levers[s][k]
-        return lever.isActive(year) && leverEligible[s][k][e] && (!lever.zombiesOnly || books[at(e, s)].everZombie)
-    }
-
-    mutating func recordStocks(yearIndex y: Int, scenario s: Int) {
-        for e in enterprises.indices {
-            let b = books[at(e, s)]
-            for c in CreditorClass.allCases { result.set(b.debt[c.index], .debtByClass(c), yearIndex: y, enterprise: e, scenario: s) }
-            result.set(b.totalDebt, .debt, yearIndex: y, enterprise: e, scenario: s)
-            result.set(b.assets, .assets, yearIndex: y, enterprise: e, scenario: s)
-            result.set(b.assets - b.totalDebt, .equity, yearIndex: y, enterprise: e, scenario: s)
-            result.set(b.status == .active ? 1 : 0, .enterprisesActive, yearIndex: y, enterprise: e, scenario: s)
-            if y == 0 { result.set(b.totalDebt, .debtOpening, yearIndex: y, enterprise: e, scenario: s) }
+        func perScenario<T>(_ column: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(column.count * S)
+            for x in column { for _ in 0..<S { out.append(x) } }
+            return out
         }
+        operating = perScenario(facilities.map { $0.startYear <= baseYear })
+        owner = perScenario(facilityOwner.map { Int32($0) })
+        bookValue = perScenario(values)
+        nextUnit = perScenario(next)
+        firstUnit = perScenario(first)
+        status = [UInt8](repeating: StatusCode.active, count: E * S)
+        assets = perScenario(enterprises.map(\.assetsYuan))
+        debt = perScenario(enterprises.flatMap(\.debtYuan))
+        unpaidInterest = [Double](repeating: 0, count: E * C * S)
+        lossStreak = perScenario(enterprises.map(\.lossYearsToBase))
+        everZombie = [Bool](repeating: false, count: E * S)
+        mergedInto = [Int32](repeating: -1, count: E * S)
+        revenue = [Double](repeating: 0, count: E * S)
+        cost = revenue
+        operatingCapacity = revenue
+        writeDown = revenue
+        unitScratch = [Int32](repeating: 0, count: F)
+        result = FinanceResult(enterprises: enterprises, mainSector: mainSector, years: years, scenarioCount: S)
+        exits = []
+        exits.reserveCapacity(F * S)
+        recordStocks(yearIndex: 0)
     }
 
-    /// Reduces every class in `classes` by `share` of its balance, unpaid interest alike; returns the amount.
-    mutating func take(_ share: Double, of classes: [CreditorClass], from i: Int, bankShare: inout Double) -> Double {
-        var total = 0.0
-        for c in classes {
-            let amount = share * books[i].debt[c.index]
-            books[i].debt[c.index] -= amount
-            books[i].unpaidInterest[c.index] *= 1 - share
-            total += amount
-            if c == .bankLoans { bankShare += amount }
-        }
-        return total
-    }
+    /// Forgets this year's exits once the engine has acted on them (keeps the list's capacity).
+    mutating func clearExits() { exits.removeAll(keepingCapacity: true) }
 
-    /// Advances scenario `s` through `year`.
+    // MARK: the year step
+
+    /// Advances every scenario through `year` (reported year index `yearIndex` ≥ 1).
     ///
     /// - Parameters:
-    ///   - operating: whether each facility operates at the end of the year.
-    ///   - closed: facilities closed this year.
-    ///   - facilities: the facility table.
-    mutating func step(yearIndex y: Int, year: Int, scenario s: Int, policy: Policy, facilities: [Facility],
-                       operating: (Int) -> Bool, closed: [Int]) {
-        let finance = policies[s]
-        let n = enterprises.count
-        var revenue = [Double](repeating: 0, count: n), cost = revenue, opCapacity = revenue, writeDown = revenue
-        for f in 0..<facilityCount where operating(f) {
-            let facility = facilities[f]
-            let sector = policy.sector(facility.sector)
-            let tonnes = facility.capacity10ktPerYear * sector.utilisation(in: year) * 10_000
-            let e = owner[s * facilityCount + f]
-            revenue[e] += tonnes * facility.priceYuanPerTonne * sector.priceIndex(in: year)
-            cost[e] += tonnes * facility.unitCostYuanPerTonne
-            opCapacity[e] += facility.capacity10ktPerYear
+    ///   - closed: units closed this year (exits included), in scenario order and, within a
+    ///     scenario, in the order the capacity step closed them.
+    ///   - opened: units opened this year.
+    mutating func step(yearIndex y: Int, year: Int, closed: [UnitEvent], opened: [UnitEvent]) {
+        let S = scenarioCount
+        for i in 0..<(enterpriseCount * S) {
+            revenue[i] = 0
+            cost[i] = 0
+            operatingCapacity[i] = 0
+            writeDown[i] = 0
         }
-        for f in closed {
-            let k = s * facilityCount + f
-            let w = finance.assetWriteDownShare * bookValue[k]
+        for event in opened { operating[Int(event.facility) * S + Int(event.scenario)] = true }
+        // Write-downs in closure order: that order decides the last digit of each enterprise's sum.
+        for event in closed {
+            let s = Int(event.scenario), k = Int(event.facility) * S + s
+            operating[k] = false
+            let w = policy.writeDownShare[s] * bookValue[k]
             bookValue[k] -= w
-            writeDown[owner[k]] += w
+            writeDown[Int(owner[k]) * S + s] += w
         }
-        for e in 0..<n where books[at(e, s)].status == .active {
-            let i = at(e, s)
-            func record(_ v: Double, _ m: FinanceMetric) { result.add(v, m, yearIndex: y, enterprise: e, scenario: s) }
-            record(books[i].totalDebt, .debtOpening)
-            let operatingCost = cost[e] + enterprises[e].fixedCostYuanPerYear
-            let ebit = revenue[e] - operatingCost
-            record(revenue[e], .revenue)
-            record(operatingCost, .operatingCost)
-            // Interest on opening debt; suspended classes are not charged (停息挂账).
-            var suspended = 0  // bit set over CreditorClass.index
-            for k in levers[s].indices where levers[s][k].kind == .interestSuspension && applies(k, e, s, year) {
-                suspended |= levers[s][k].creditors
+        accumulateOperations(yearIndex: y)
+        for e in 0..<enterpriseCount {
+            for s in 0..<S where status[e * S + s] == StatusCode.active {
+                keepAccounts(e, s, yearIndex: y, year: year)
+                applyLevers(e, s, yearIndex: y, year: year)
             }
-            var interest = [Double](repeating: 0, count: CreditorClass.allCases.count)
-            for c in CreditorClass.allCases where c.bearsInterest {
-                let due = enterprises[e].interestRate[c.index] * books[i].debt[c.index]
-                if suspended & (1 << c.index) != 0 { record(due, .interestSuspended) } else { interest[c.index] = due }
+        }
+        // Zombies scenario by scenario, enterprises in table order: a merger changes a later
+        // enterprise's books, and exits are listed in scenario order.
+        for s in 0..<S {
+            for e in 0..<enterpriseCount where status[e * S + s] == StatusCode.active {
+                testZombie(e, s, yearIndex: y)
             }
-            let charged = interest.reduce(0, +)
-            record(charged, .interestCharged)
-            if ebit >= charged {
-                record(charged, .interestPaid)
-                let surplus = ebit - charged
-                let bearing = CreditorClass.allCases.filter(\.bearsInterest)
-                let principal = bearing.reduce(0.0) { $0 + books[i].debt[$1.index] }
-                let repay = min(finance.repaymentShare * surplus, principal)
-                if repay > 0 {
-                    for c in bearing {
-                        let part = repay * books[i].debt[c.index] / principal
-                        books[i].debt[c.index] -= part
-                        books[i].unpaidInterest[c.index] = max(0, books[i].unpaidInterest[c.index] - part)
-                    }
-                }
-                record(repay, .repaid)
-                books[i].assets += surplus - repay
+        }
+        recordStocks(yearIndex: y)
+    }
+
+    /// Revenue, operating cost and operating capacity per (enterprise, scenario): one pass over the
+    /// units in table order, all scenarios of a unit together, so each enterprise's sums run in table
+    /// order (as the reference's).
+    private mutating func accumulateOperations(yearIndex y: Int) {
+        let S = scenarioCount, Q = Sector.allCases.count
+        for f in 0..<facilityCount {
+            let cap = unitCapacity[f], price = unitPrice[f], unitCost = unitCost[f]
+            let path = (y * Q + unitSector[f]) * S
+            for s in 0..<S where operating[f * S + s] {
+                let tonnes = cap * policy.utilisation[path + s] * 10_000
+                let i = Int(owner[f * S + s]) * S + s
+                revenue[i] += tonnes * price * policy.priceIndex[path + s]
+                cost[i] += tonnes * unitCost
+                operatingCapacity[i] += cap
+            }
+        }
+    }
+
+    @inline(__always) private func slot(_ y: Int, _ e: Int, _ m: Int, _ s: Int) -> Int {
+        ((y * enterpriseCount + e) * metricCount + m) * scenarioCount + s
+    }
+
+    @inline(__always) private mutating func add(_ v: Double, _ m: Int, _ y: Int, _ e: Int, _ s: Int) {
+        result.values[slot(y, e, m, s)] += v
+    }
+
+    @inline(__always) private func totalDebt(_ e: Int, _ s: Int) -> Double {
+        let S = scenarioCount, base = e * Self.classes * S + s
+        var sum = 0.0
+        for c in 0..<Self.classes { sum += debt[base + c * S] }
+        return sum
+    }
+
+    /// Whether lever `k` applies to enterprise `e` of scenario `s` in `year`.
+    @inline(__always) private func applies(_ k: Int, _ e: Int, _ s: Int, _ year: Int) -> Bool {
+        let S = scenarioCount, i = k * S + s
+        return policy.leverFirst[i] <= year && year <= policy.leverLast[i]
+            && policy.leverEligible[(k * enterpriseCount + e) * S + s]
+            && (!policy.leverZombiesOnly[i] || everZombie[e * S + s])
+    }
+
+    /// §8.2 for one active enterprise.
+    private mutating func keepAccounts(_ e: Int, _ s: Int, yearIndex y: Int, year: Int) {
+        let S = scenarioCount, i = e * S + s, d = e * Self.classes * S + s
+        add(totalDebt(e, s), FinanceMetric.debtOpening.index, y, e, s)
+        let operatingCost = cost[i] + fixedCost[e]
+        let ebit = revenue[i] - operatingCost
+        add(revenue[i], FinanceMetric.revenue.index, y, e, s)
+        add(operatingCost, FinanceMetric.operatingCost.index, y, e, s)
+        // Interest on opening debt; suspended classes are not charged (停息挂账).
+        var suspended: UInt8 = 0
+        for k in 0..<policy.leverCount
+        where policy.leverKind[k * S + s] == CompiledFinancePolicy.LeverCode.interestSuspension && applies(k, e, s, year) {
+            suspended |= policy.leverCreditors[k * S + s]
+        }
+        var interest = (0.0, 0.0, 0.0)
+        for c in 0..<Self.bearing {
+            let due = interestRate[e * Self.classes + c] * debt[d + c * S]
+            if suspended & (1 << c) != 0 {
+                add(due, FinanceMetric.interestSuspended.index, y, e, s)
             } else {
-                // What operations cannot pay is capitalised; an operating loss is borrowed from banks.
-                let paid = max(0, ebit)
-                record(paid, .interestPaid)
-                let unpaid = charged - paid
-                for c in CreditorClass.allCases where interest[c.index] > 0 {
-                    let part = unpaid * interest[c.index] / charged
-                    books[i].debt[c.index] += part
-                    books[i].unpaidInterest[c.index] += part
-                }
-                record(unpaid, .interestCapitalised)
-                let borrowed = max(0, -ebit)
-                books[i].debt[CreditorClass.bankLoans.index] += borrowed
-                record(borrowed, .newBorrowing)
-            }
-            books[i].assets -= writeDown[e]
-            record(writeDown[e], .assetWriteDown)
-            let profit = ebit - charged - writeDown[e]
-            record(profit, .profit)
-            books[i].lossStreak = profit < 0 ? books[i].lossStreak + 1 : 0
-
-            for k in levers[s].indices where levers[s][k].kind != .interestSuspension && applies(k, e, s, year) {
-                let inst = levers[s][k]
-                let creditors = CreditorClass.allCases.filter(inst.acts)
-                var bank = 0.0
-                switch inst.kind {
-                case .interestWaiver:
-                    var waived = 0.0
-                    for c in creditors {
-                        let amount = inst.share * books[i].unpaidInterest[c.index]
-                        books[i].debt[c.index] -= amount
-                        books[i].unpaidInterest[c.index] -= amount
-                        waived += amount
-                        if c == .bankLoans { bank += amount }
-                    }
-                    record(waived, .interestWaived)
-                    record(waived, .writtenOff)
-                    record(bank, .bankLosses)
-                case .debtEquitySwap:
-                    record(take(inst.share, of: creditors, from: i, bankShare: &bank), .swapped)
-                case .assetStripping:
-                    let assets = inst.share * books[i].assets
-                    books[i].assets -= assets
-                    record(assets, .strippedAssets)
-                    record(take(inst.debtFollowsShare, of: creditors, from: i, bankShare: &bank), .strippedDebt)
-                    for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
-                        bookValue[s * facilityCount + f] *= 1 - inst.share
-                    }
-                case .writeOff:
-                    record(take(inst.share, of: creditors, from: i, bankShare: &bank), .writtenOff)
-                    record(bank, .bankLosses)
-                case .interestSuspension:
-                    break
+                switch c {
+                case 0: interest.0 = due
+                case 1: interest.1 = due
+                default: interest.2 = due
                 }
             }
         }
-        identifyZombies(yearIndex: y, scenario: s, operatingCapacity: opCapacity)
-        recordStocks(yearIndex: y, scenario: s)
+        let charged = 0 + interest.0 + interest.1 + interest.2
+        add(charged, FinanceMetric.interestCharged.index, y, e, s)
+        if ebit >= charged {
+            add(charged, FinanceMetric.interestPaid.index, y, e, s)
+            let surplus = ebit - charged
+            var principal = 0.0
+            for c in 0..<Self.bearing { principal += debt[d + c * S] }
+            let repay = min(policy.repaymentShare[s] * surplus, principal)
+            if repay > 0 {
+                for c in 0..<Self.bearing {
+                    let part = repay * debt[d + c * S] / principal
+                    debt[d + c * S] -= part
+                    unpaidInterest[d + c * S] = max(0, unpaidInterest[d + c * S] - part)
+                }
+            }
+            add(repay, FinanceMetric.repaid.index, y, e, s)
+            assets[i] += surplus - repay
+        } else {
+            // What operations cannot pay is capitalised; an operating loss is borrowed from banks.
+            let paid = max(0, ebit)
+            add(paid, FinanceMetric.interestPaid.index, y, e, s)
+            let unpaid = charged - paid
+            for c in 0..<Self.bearing {
+                let due = c == 0 ? interest.0 : c == 1 ? interest.1 : interest.2
+                if due > 0 {
+                    let part = unpaid * due / charged
+                    debt[d + c * S] += part
+                    unpaidInterest[d + c * S] += part
+                }
+            }
+            add(unpaid, FinanceMetric.interestCapitalised.index, y, e, s)
+            let borrowed = max(0, -ebit)
+            debt[d + CreditorClass.bankLoans.index * S] += borrowed
+            add(borrowed, FinanceMetric.newBorrowing.index, y, e, s)
+        }
+        assets[i] -= writeDown[i]
+        add(writeDown[i], FinanceMetric.assetWriteDown.index, y, e, s)
+        let profit = ebit - charged - writeDown[i]
+        add(profit, FinanceMetric.profit.index, y, e, s)
+        lossStreak[i] = profit < 0 ? lossStreak[i] + 1 : 0
     }
 
-    /// Flags zombies among active enterprises (A1 L206) and applies the first matching action.
-    mutating func identifyZombies(yearIndex y: Int, scenario s: Int, operatingCapacity: [Double]) {
-        let rule = policies[s].zombies
-        for e in enterprises.indices where books[at(e, s)].status == .active {
-            let i = at(e, s)
-            func record(_ v: Double, _ m: FinanceMetric, _ who: Int = e) { result.add(v, m, yearIndex: y, enterprise: who, scenario: s) }
-            let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[e] / baseCapacity[e]) : 0
-            let debt = books[i].totalDebt
-            let leverage = books[i].assets > 0 ? debt / books[i].assets : (debt > 0 ? .infinity : 0)
-            let criteria = [halted >= rule.haltedMonths, leverage > rule.debtToAssets, books[i].lossStreak >= rule.lossYears]
-            guard rule.requireAll ? criteria.allSatisfy({ $0 }) : criteria.contains(true) else { continue }
-            books[i].everZombie = true
-            record(1, .zombies)
-            guard let action = rule.actions.first(where: { matches($0.filter, e, s) }) else { continue }
-            switch action.kind {
-            case .none:
-                break
-            case .bankruptcy:
-                // Creditors recover their class's rate, scaled down if the assets cannot cover it.
-                let claims = CreditorClass.allCases.map { action.recovery[$0.index] * books[i].debt[$0.index] }
-                let claimed = claims.reduce(0, +)
-                let scale = claimed > books[i].assets ? max(0, books[i].assets) / claimed : 1
-                var recovered = 0.0, lost = 0.0, bank = 0.0
-                for c in CreditorClass.allCases {
-                    let r = claims[c.index] * scale
-                    recovered += r
-                    let loss = books[i].debt[c.index] - r
-                    lost += loss
-                    if c == .bankLoans { bank += loss }
-                    books[i].debt[c.index] = 0
-                    books[i].unpaidInterest[c.index] = 0
+    /// Reduces every class in `creditors` by `share` of its balance, unpaid interest alike; returns
+    /// the amount and the bank part.
+    private mutating func take(_ share: Double, of creditors: UInt8, _ e: Int, _ s: Int) -> (total: Double, bank: Double) {
+        let S = scenarioCount, d = e * Self.classes * S + s
+        var total = 0.0, bank = 0.0
+        for c in 0..<Self.classes where creditors & (1 << c) != 0 {
+            let amount = share * debt[d + c * S]
+            debt[d + c * S] -= amount
+            unpaidInterest[d + c * S] *= 1 - share
+            total += amount
+            if c == CreditorClass.bankLoans.index { bank += amount }
+        }
+        return (total, bank)
+    }
+
+    /// §8.3: the levers other than suspension, in list order.
+    private mutating func applyLevers(_ e: Int, _ s: Int, yearIndex y: Int, year: Int) {
+        let S = scenarioCount, d = e * Self.classes * S + s
+        for k in 0..<policy.leverCount {
+            let kind = policy.leverKind[k * S + s]
+            guard kind != CompiledFinancePolicy.LeverCode.interestSuspension, applies(k, e, s, year) else { continue }
+            let share = policy.leverShare[k * S + s], creditors = policy.leverCreditors[k * S + s]
+            switch kind {
+            case CompiledFinancePolicy.LeverCode.interestWaiver:
+                var waived = 0.0, bank = 0.0
+                for c in 0..<Self.classes where creditors & (1 << c) != 0 {
+                    let amount = share * unpaidInterest[d + c * S]
+                    debt[d + c * S] -= amount
+                    unpaidInterest[d + c * S] -= amount
+                    waived += amount
+                    if c == CreditorClass.bankLoans.index { bank += amount }
                 }
-                record(recovered, .repaid)
-                record(lost, .writtenOff)
-                record(bank, .bankLosses)
-                record(max(0, books[i].assets - recovered), .assetWriteDown)
-                books[i].assets = 0
-                books[i].status = .bankrupt
-                record(1, .bankruptcies)
-                for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
-                    exits[s].append((f, enterprises[e].id))
-                    bookValue[s * facilityCount + f] = 0
+                add(waived, FinanceMetric.interestWaived.index, y, e, s)
+                add(waived, FinanceMetric.writtenOff.index, y, e, s)
+                add(bank, FinanceMetric.bankLosses.index, y, e, s)
+            case CompiledFinancePolicy.LeverCode.debtEquitySwap:
+                add(take(share, of: creditors, e, s).total, FinanceMetric.swapped.index, y, e, s)
+            case CompiledFinancePolicy.LeverCode.assetStripping:
+                let stripped = share * assets[e * S + s]
+                assets[e * S + s] -= stripped
+                add(stripped, FinanceMetric.strippedAssets.index, y, e, s)
+                add(take(policy.leverFollows[k * S + s], of: creditors, e, s).total, FinanceMetric.strippedDebt.index, y, e, s)
+                var f = Int(firstUnit[e * S + s])
+                while f >= 0 {
+                    bookValue[f * S + s] *= 1 - share
+                    f = Int(nextUnit[f * S + s])
                 }
-            case .merger:
-                guard let id = action.acquirer, var a = indexByID[id] else { continue }
-                // An acquirer that was itself merged passes the zombie on to its own acquirer.
-                while books[at(a, s)].status == .merged, let next = mergedInto[at(a, s)] { a = next }
-                guard a != e, books[at(a, s)].status == .active else { continue }
-                let j = at(a, s)
-                record(debt, .mergedOut)
-                record(debt, .mergedIn, a)
-                books[j].assets += books[i].assets
-                for c in CreditorClass.allCases {
-                    books[j].debt[c.index] += books[i].debt[c.index]
-                    books[j].unpaidInterest[c.index] += books[i].unpaidInterest[c.index]
-                    books[i].debt[c.index] = 0
-                    books[i].unpaidInterest[c.index] = 0
-                }
-                books[i].assets = 0
-                books[i].status = .merged
-                mergedInto[i] = a
-                record(1, .mergers)
-                for f in 0..<facilityCount where owner[s * facilityCount + f] == e { owner[s * facilityCount + f] = a }
+            default:  // write-off
+                let (total, bank) = take(share, of: creditors, e, s)
+                add(total, FinanceMetric.writtenOff.index, y, e, s)
+                add(bank, FinanceMetric.bankLosses.index, y, e, s)
             }
         }
     }
 
+    /// §8.4 for one active enterprise: flags a zombie (A1 L206) and applies its first matching action.
+    private mutating func testZombie(_ e: Int, _ s: Int, yearIndex y: Int) {
+        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[i] / baseCapacity[e]) : 0
+        let total = totalDebt(e, s)
+        let leverage = assets[i] > 0 ? total / assets[i] : (total > 0 ? .infinity : 0)
+        let h = halted >= policy.haltedMonths[s], l = leverage > policy.debtToAssets[s]
+        let streak = lossStreak[i] >= policy.lossYears[s]
+        guard policy.requireAll[s] ? (h && l && streak) : (h || l || streak) else { return }
+        everZombie[i] = true
+        add(1, FinanceMetric.zombies.index, y, e, s)
+        let a = Int(policy.firstAction[i])
+        guard a >= 0 else { return }
+        switch policy.actionKind[a * S + s] {
+        case CompiledFinancePolicy.ActionCode.bankruptcy:
+            // Creditors recover their class's rate, scaled down if the assets cannot cover it.
+            let r = a * C * S + s
+            var claimed = 0.0
+            for c in 0..<C { claimed += policy.actionRecovery[r + c * S] * debt[d + c * S] }
+            let scale = claimed > assets[i] ? max(0, assets[i]) / claimed : 1
+            var recovered = 0.0, lost = 0.0, bank = 0.0
+            for c in 0..<C {
+                let back = policy.actionRecovery[r + c * S] * debt[d + c * S] * scale
+                recovered += back
+                let loss = debt[d + c * S] - back
+                lost += loss
+                if c == CreditorClass.bankLoans.index { bank += loss }
+                debt[d + c * S] = 0
+                unpaidInterest[d + c * S] = 0
+            }
+            add(recovered, FinanceMetric.repaid.index, y, e, s)
+            add(lost, FinanceMetric.writtenOff.index, y, e, s)
+            add(bank, FinanceMetric.bankLosses.index, y, e, s)
+            add(max(0, assets[i] - recovered), FinanceMetric.assetWriteDown.index, y, e, s)
+            assets[i] = 0
+            status[i] = StatusCode.bankrupt
+            add(1, FinanceMetric.bankruptcies.index, y, e, s)
+            var n = 0, f = Int(firstUnit[i])
+            while f >= 0 {
+                unitScratch[n] = Int32(f)
+                n += 1
+                bookValue[f * S + s] = 0
+                f = Int(nextUnit[f * S + s])
+            }
+            Self.heapSort(&unitScratch, count: n)
+            for k in 0..<n {
+                exits.append(EnterpriseExit(facility: unitScratch[k], scenario: Int32(s), enterprise: Int32(e)))
+            }
+        case CompiledFinancePolicy.ActionCode.merger:
+            var t = Int(policy.actionAcquirer[a * S + s])
+            guard t >= 0 else { return }
+            // An acquirer that was itself merged passes the zombie on to its own acquirer.
+            while status[t * S + s] == StatusCode.merged { t = Int(mergedInto[t * S + s]) }
+            guard t != e, status[t * S + s] == StatusCode.active else { return }
+            let j = t * S + s, dt = t * C * S + s
+            add(total, FinanceMetric.mergedOut.index, y, e, s)
+            add(total, FinanceMetric.mergedIn.index, y, t, s)
+            assets[j] += assets[i]
+            for c in 0..<C {
+                debt[dt + c * S] += debt[d + c * S]
+                unpaidInterest[dt + c * S] += unpaidInterest[d + c * S]
+                debt[d + c * S] = 0
+                unpaidInterest[d + c * S] = 0
+            }
+            assets[i] = 0
+            status[i] = StatusCode.merged
+            mergedInto[i] = Int32(t)
+            add(1, FinanceMetric.mergers.index, y, e, s)
+            transferUnits(from: e, to: t, scenario: s)
+        default:
+            break
+        }
+    }
+
+    /// Gives every unit of `e` in scenario `s` to `t`: the zombie's list, walked once to set `owner`,
+    /// is spliced in front of the acquirer's.
+    private mutating func transferUnits(from e: Int, to t: Int, scenario s: Int) {
+        let S = scenarioCount
+        var f = Int(firstUnit[e * S + s]), tail = -1
+        while f >= 0 {
+            owner[f * S + s] = Int32(t)
+            tail = f
+            f = Int(nextUnit[f * S + s])
+        }
+        guard tail >= 0 else { return }
+        nextUnit[tail * S + s] = firstUnit[t * S + s]
+        firstUnit[t * S + s] = firstUnit[e * S + s]
+        firstUnit[e * S + s] = -1
+    }
+
+    /// Sorts the first `count` elements ascending in place (heap sort: no allocation).
+    static func heapSort(_ a: inout [Int32], count n: Int) {
+        func siftDown(_ a: inout [Int32], _ start: Int, _ end: Int) {
+            var root = start
+            while 2 * root + 1 < end {
+                var child = 2 * root + 1
+                if child + 1 < end && a[child] < a[child + 1] { child += 1 }
+                guard a[root] < a[child] else { return }
+                a.swapAt(root, child)
+                root = child
+            }
+        }
+        guard n > 1 else { return }
+        for start in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(&a, start, n) }
+        for end in stride(from: n - 1, to: 0, by: -1) {
+            a.swapAt(0, end)
+            siftDown(&a, 0, end)
+        }
+    }
+
+    /// The stocks at the end of reported year `y` for every enterprise and scenario.
+    private mutating func recordStocks(yearIndex y: Int) {
+        let S = scenarioCount, C = Self.classes, E = enterpriseCount, M = metricCount
+        let debtAt = FinanceMetric.debt.index, assetsAt = FinanceMetric.assets.index
+        let equityAt = FinanceMetric.equity.index, activeAt = FinanceMetric.enterprisesActive.index
+        let openingAt = FinanceMetric.debtOpening.index
+        debt.withUnsafeBufferPointer { debt in
+            assets.withUnsafeBufferPointer { assets in
+                status.withUnsafeBufferPointer { status in
+                    result.values.withUnsafeMutableBufferPointer { out in
+                        for e in 0..<E {
+                            let cell = (y * E + e) * M * S, d = e * C * S
+                            for s in 0..<S {
+                                var total = 0.0
+                                for c in 0..<C {
+                                    let v = debt[d + c * S + s]
+                                    out[cell + c * S + s] = v
+                                    total += v
+                                }
+                                let a = assets[e * S + s]
+                                out[cell + debtAt * S + s] = total
+                                out[cell + assetsAt * S + s] = a
+                                out[cell + equityAt * S + s] = a - total
+                                out[cell + activeAt * S + s] = status[e * S + s] == StatusCode.active ? 1 : 0
+                                if y == 0 { out[cell + openingAt * S + s] = total }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

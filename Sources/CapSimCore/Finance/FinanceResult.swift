@@ -76,23 +76,33 @@ public struct FinanceResult: Sendable {
     /// `opening + new borrowing + interest capitalised − repaid − swapped − stripped − written off
     /// + merged in − merged out = closing`, that closing debt is the sum of the classes, and that
     /// equity = assets − debt, each within `toleranceYuan`. Returns each violation.
+    ///
+    /// The residuals are computed straight from `values`; text is built only for a violation.
     public func identityViolations(toleranceYuan: Double = 1) -> [String] {
         var found: [String] = []
+        let S = scenarioCount, M = FinanceMetric.allCases.count
         for y in years.indices {
             for e in enterprises.indices {
-                for s in 0..<scenarioCount {
-                    func v(_ m: FinanceMetric) -> Double { value(m, yearIndex: y, enterprise: e, scenario: s) }
+                let cell = (y * enterprises.count + e) * M * S
+                for s in 0..<S {
+                    @inline(__always) func v(_ m: FinanceMetric) -> Double { values[cell + m.index * S + s] }
+                    let closing = v(.debt)
                     let expected = v(.debtOpening) + v(.newBorrowing) + v(.interestCapitalised) - v(.repaid)
                         - v(.swapped) - v(.strippedDebt) - v(.writtenOff) + v(.mergedIn) - v(.mergedOut)
+                    var classes = 0.0
+                    for c in CreditorClass.allCases { classes += v(.debtByClass(c)) }
+                    let equityResidual = v(.assets) - closing - v(.equity)
+                    // NaN fails every comparison, so it is reported too.
+                    if abs(expected - closing) <= toleranceYuan && abs(classes - closing) <= toleranceYuan
+                        && abs(equityResidual) <= toleranceYuan { continue }
                     let label = "scenario \(s) \(enterprises[e].id) \(years[y])"
-                    if !(abs(expected - v(.debt)) <= toleranceYuan) {  // NaN fails too
-                        found.append("\(label): debt identity gives \(expected), closing debt is \(v(.debt))")
+                    if !(abs(expected - closing) <= toleranceYuan) {
+                        found.append("\(label): debt identity gives \(expected), closing debt is \(closing)")
                     }
-                    let classes = CreditorClass.allCases.reduce(0.0) { $0 + v(.debtByClass($1)) }
-                    if !(abs(classes - v(.debt)) <= toleranceYuan) {
-                        found.append("\(label): classes sum to \(classes), debt is \(v(.debt))")
+                    if !(abs(classes - closing) <= toleranceYuan) {
+                        found.append("\(label): classes sum to \(classes), debt is \(closing)")
                     }
-                    if !(abs(v(.assets) - v(.debt) - v(.equity)) <= toleranceYuan) {
+                    if !(abs(equityResidual) <= toleranceYuan) {
                         found.append("\(label): assets − debt ≠ equity")
                     }
                 }
