@@ -71,8 +71,10 @@ public enum Engine {
             YearStep(columns: columns, policy: policy, state: state, aggregator: aggregator,
                      yearIndex: yearIndex, year: year, baseYear: batch.baseYear).advance()
             // The year's events in scenario order, each scenario's in the order they happened.
-            let closedStarts = state.sortByScenario(&state.closures, from: closuresBefore) { $0.scenario }
-            _ = state.sortByScenario(&state.openings, from: openingsBefore) { $0.scenario }
+            state.openings.sortByScenario(from: openingsBefore, scenarioCount: S, scratch: state.openingScratch,
+                                          starts: state.scenarioStarts) { $0.scenario }
+            state.closures.sortByScenario(from: closuresBefore, scenarioCount: S, scratch: state.closureScratch,
+                                          starts: state.scenarioStarts) { $0.scenario }
 
             if workforce != nil {
                 fill(&workforceInputs, state: state, policy: policy, yearIndex: yearIndex)
@@ -94,8 +96,8 @@ public enum Engine {
                 // glue: replaced on merge (the new FinanceModel takes the closed/opened `UnitEvent`
                 // lists and returns `EnterpriseExit`s).
                 for s in 0..<S {
-                    let closed = state.closures[(closuresBefore + closedStarts[s])..<(closuresBefore + closedStarts[s + 1])]
-                        .map { Int($0.facility) }
+                    let closed = (closuresBefore + state.scenarioStarts[s]..<closuresBefore + state.scenarioStarts[s + 1])
+                        .map { Int(state.closures[$0].facility) }
                     finance!.step(yearIndex: yearIndex, year: year, scenario: s, policy: batch.policies[s],
                                   facilities: batch.facilities, operating: { state.isOperating($0, s) }, closed: closed)
                     for exit in finance!.exits[s] {
@@ -157,9 +159,10 @@ public enum Engine {
     /// The closures as public events, ordered by scenario, then year, then the order they happened.
     static func closureEvents(_ state: BatchState, columns: FacilityColumns, policy: CompiledPolicy, years: [Int],
                               enterprises: [Enterprise]) -> [ClosureEvent] {
-        _ = state.sortByScenario(&state.closures, from: 0) { $0.scenario }
+        state.closures.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.closureScratch,
+                                      starts: state.scenarioStarts) { $0.scenario }
         let ruleBase = Int(ClosureRecord.ruleBase), ruleCount = policy.rules.count
-        return state.closures.map { r in
+        return state.closures.records.map { r in
             let cause: ClosureCause
             switch Int(r.cause) {
             case Int(ClosureRecord.exhausted): cause = .reserveExhausted(remainingYears: r.measured)
@@ -177,8 +180,9 @@ public enum Engine {
     }
 
     static func openingEvents(_ state: BatchState, columns: FacilityColumns, years: [Int]) -> [OpeningEvent] {
-        _ = state.sortByScenario(&state.openings, from: 0) { $0.scenario }
-        return state.openings.map { r in
+        state.openings.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.openingScratch,
+                                      starts: state.scenarioStarts) { $0.scenario }
+        return state.openings.records.map { r in
             OpeningEvent(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], facility: Int(r.facility),
                          capacity10ktPerYear: columns.capacity[Int(r.facility)], creditUsed10kt: r.creditUsed,
                          creditAvailable10kt: r.creditAvailable, ratio: r.ratio)
@@ -186,8 +190,9 @@ public enum Engine {
     }
 
     static func shortfallEvents(_ state: BatchState, policy: CompiledPolicy, years: [Int]) -> [TargetShortfall] {
-        _ = state.sortByScenario(&state.shortfalls, from: 0) { $0.scenario }
-        return state.shortfalls.map { r in
+        state.shortfalls.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.shortfallScratch,
+                                        starts: state.scenarioStarts) { $0.scenario }
+        return state.shortfalls.records.map { r in
             TargetShortfall(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], target: policy.targets[Int(r.target)].id,
                             targetCapacity: r.goal, closedCapacity: r.closed)
         }

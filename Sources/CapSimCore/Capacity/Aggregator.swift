@@ -53,8 +53,20 @@ struct Aggregator {
         capacityClosed = Buffer(repeating: 0, count: cells)
         unitsOpened = Buffer(repeating: 0, count: cells)
         capacityOpened = Buffer(repeating: 0, count: cells)
+        // The base year is the same in every scenario: sum it once (table order) and copy.
+        var units = [Double](repeating: 0, count: groups.count), high = units, low = units
         for f in 0..<columns.count where columns.startYear[f] <= baseYear {
-            for s in 0..<S { operatingChanged(f, s, units: 1, capacity: columns.capacity[f]) }
+            for k in 0..<4 {
+                let g = flat[4 * f + k], x = columns.capacity[f], a = high[g], t = a + x
+                units[g] += 1
+                low[g] += abs(a) >= abs(x) ? (a - t) + x : (x - t) + a
+                high[g] = t
+            }
+        }
+        for g in 0..<groups.count {
+            (unitsOperating.base + g * S).update(repeating: units[g], count: S)
+            (capacityHigh.base + g * S).update(repeating: high[g], count: S)
+            (capacityLow.base + g * S).update(repeating: low[g], count: S)
         }
     }
 

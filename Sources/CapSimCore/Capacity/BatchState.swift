@@ -62,12 +62,16 @@ final class BatchState {
     /// Scratch for a target whose order depends on the scenario: keys and order of its candidates.
     let sortKeys: Buffer<Double>
     let sortOrder: Buffer<Int32>
-    /// Scratch for the stable sort of a year's events by scenario.
-    let scenarioCounts: Buffer<Int>
+    /// Where each scenario's events start after `sortByScenario`: S + 1 elements.
+    let scenarioStarts: Buffer<Int>
 
-    var closures: [ClosureRecord] = []
-    var openings: [OpeningRecord] = []
-    var shortfalls: [ShortfallRecord] = []
+    let closures: RecordLog<ClosureRecord>
+    let openings: RecordLog<OpeningRecord>
+    let shortfalls: RecordLog<ShortfallRecord>
+    /// Scratch for the sorts by scenario.
+    let closureScratch: RecordLog<ClosureRecord>
+    let openingScratch: RecordLog<OpeningRecord>
+    let shortfallScratch: RecordLog<ShortfallRecord>
     /// Units of enterprises that left last year, in scenario order: they close first this year.
     var pendingExits: [EnterpriseExit] = []
 
@@ -87,31 +91,15 @@ final class BatchState {
         }
         sortKeys = Buffer(repeating: 0, count: scratchKeys)
         sortOrder = Buffer(repeating: 0, count: scratchOrder)
-        scenarioCounts = Buffer(repeating: 0, count: S + 1)
-        closures.reserveCapacity(4 * columns.count + 16)
-        openings.reserveCapacity(columns.count + 16)
+        scenarioStarts = Buffer(repeating: 0, count: S + 1)
+        closures = RecordLog(reserving: columns.count * S / 4)
+        openings = RecordLog(reserving: S)
+        shortfalls = RecordLog(reserving: S)
+        closureScratch = RecordLog(reserving: columns.count * S / 8)
+        openingScratch = RecordLog(reserving: S)
+        shortfallScratch = RecordLog(reserving: S)
     }
 
     @inline(__always)
     func isOperating(_ f: Int, _ s: Int) -> Bool { status[f * scenarioCount + s] == UnitStatus.operating.rawValue }
-
-    /// Reorders `log[from...]` by scenario, keeping the order within a scenario (a counting sort),
-    /// and returns where each scenario's part starts: `starts[s] ..< starts[s + 1]`, offsets from `from`.
-    func sortByScenario<Record>(_ log: inout [Record], from: Int, scenario: (Record) -> Int32) -> [Int] {
-        let S = scenarioCount
-        scenarioCounts.fill(0)
-        for k in from..<log.count { scenarioCounts[Int(scenario(log[k])) + 1] += 1 }
-        for s in 0..<S { scenarioCounts[s + 1] += scenarioCounts[s] }
-        let starts = scenarioCounts.array
-        let part = log[from...]
-        var sorted = part
-        var next = starts
-        for r in part {
-            let s = Int(scenario(r))
-            sorted[from + next[s]] = r
-            next[s] += 1
-        }
-        log.replaceSubrange(from..., with: sorted)
-        return starts
-    }
 }

@@ -53,10 +53,15 @@ struct CompiledPolicy {
                     let k = (sector.index * Y + y) * S + s
                     utilisation[k] = sp.utilisation(in: year)
                     priceIndex[k] = sp.priceIndex(in: year)
-                    if let goal = policy.targetCapacity(sector, in: year) {
-                        targetCapacity[k] = goal
-                        hasTarget[k] = true
-                    }
+                }
+            }
+            // Policy.targetCapacity: the largest goal of the sector's targets in the year.
+            for target in policy.targets {
+                for (y, year) in years.enumerated() {
+                    guard let goal = target.capacityClosedByYear[year] else { continue }
+                    let k = (target.sector.index * Y + y) * S + s
+                    if !hasTarget[k] || goal > targetCapacity[k] { targetCapacity[k] = goal }
+                    hasTarget[k] = true
                 }
             }
         }
