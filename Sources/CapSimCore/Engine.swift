@@ -66,7 +66,6 @@ public enum Engine {
             }
             state.closedBySector.fill(0)
             state.displacedBySector.fill(0)
-            aggregator.beginYear()
             let closuresBefore = state.closures.count, openingsBefore = state.openings.count
             YearStep(columns: columns, policy: policy, state: state, aggregator: aggregator,
                      yearIndex: yearIndex, year: year, baseYear: batch.baseYear).advance()
@@ -112,6 +111,8 @@ public enum Engine {
                 cancelPlannedUnitsOfExits(state)
             }
             values.append(aggregator.row(yearIndex: yearIndex, policy: policy))
+            aggregator.clearChanges(closures: state.closures, from: closuresBefore,
+                                    openings: state.openings, from: openingsBefore)
         }
         let result = BatchResult(
             scenarioNames: batch.scenarioNames, years: years, groups: groups, valuesByYear: values,
@@ -157,6 +158,7 @@ public enum Engine {
     }
 
     /// The closures as public events, ordered by scenario, then year, then the order they happened.
+    @inline(never)  // kept out of line so profiles separate result building from the year loop
     static func closureEvents(_ state: BatchState, columns: FacilityColumns, policy: CompiledPolicy, years: [Int],
                               enterprises: [Enterprise]) -> [ClosureEvent] {
         state.closures.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.closureScratch,

@@ -8,8 +8,8 @@ import LinearAlgebra
 /// - operating units and operating capacity, set from the base year's units in table order and
 ///   then changed by every event (capacity as a compensated sum `capacityHigh + capacityLow`, so
 ///   that long runs of additions and subtractions do not drift);
-/// - units and capacity closed and opened this year, zeroed at the start of each year and added
-///   to in event order.
+/// - units and capacity closed and opened this year, added to in event order and zeroed again,
+///   after the year's row, where the year's events touched them.
 /// The year's row is then written: net reduction = closed − opened capacity, and
 /// output = operating capacity × utilisation(sector, year, scenario).
 struct Aggregator {
@@ -115,16 +115,31 @@ struct Aggregator {
         }
     }
 
-    /// Zeroes this year's closed and opened sums.
-    func beginYear() {
-        unitsClosed.fill(0)
-        capacityClosed.fill(0)
-        unitsOpened.fill(0)
-        capacityOpened.fill(0)
+    /// Zeroes the closed and opened sums the year's events touched (after the year's row is
+    /// written), so the next year starts from zero without clearing every group and scenario.
+    func clearChanges(closures: RecordLog<ClosureRecord>, from firstClosure: Int,
+                      openings: RecordLog<OpeningRecord>, from firstOpening: Int) {
+        for k in firstClosure..<closures.count {
+            let r = closures[k], f = Int(r.facility), s = Int(r.scenario)
+            for j in 0..<4 {
+                let i = groupsOf[4 * f + j] * scenarioCount + s
+                unitsClosed[i] = 0
+                capacityClosed[i] = 0
+            }
+        }
+        for k in firstOpening..<openings.count {
+            let r = openings[k], f = Int(r.facility), s = Int(r.scenario)
+            for j in 0..<4 {
+                let i = groupsOf[4 * f + j] * scenarioCount + s
+                unitsOpened[i] = 0
+                capacityOpened[i] = 0
+            }
+        }
     }
 
     /// The year's metrics per group: a matrix groups × (metrics × scenarios), column
     /// `metric.index + s × Metric.allCases.count` (the public layout of `BatchResult`).
+    @inline(never)  // kept out of line so profiles show the row on its own
     func row(yearIndex y: Int, policy: CompiledPolicy) -> Matrix {
         let G = groupCount, S = scenarioCount, M = Metric.allCases.count, Y = policy.yearCount
         var out = Matrix(rowCount: G, columnCount: M * S)
