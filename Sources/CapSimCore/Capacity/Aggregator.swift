@@ -4,14 +4,16 @@ import LinearAlgebra
 /// events rather than re-added from every unit each year.
 ///
 /// Each facility belongs to exactly four groups (its sector's total, its region, its owner type,
-/// its region and owner type). Per group and scenario, element `[g · S + s]`:
-/// - operating units and operating capacity, set from the base year's units in table order and
-///   then changed by every event (capacity as a compensated sum `capacityHigh + capacityLow`, so
-///   that long runs of additions and subtractions do not drift);
-/// - units and capacity closed and opened this year, added to in event order and zeroed again,
-///   after the year's row, where the year's events touched them.
-/// The year's row is then written: net reduction = closed − opened capacity, and
-/// output = operating capacity × utilisation(sector, year, scenario).
+/// its region and owner type). The sums are kept in the layout of the result they become
+/// (`BatchResult.valuesByYear`: groups × (metrics × scenarios), column-major, element
+/// `[g + (m + M·s)·G]`), so a year's row is one copy plus three derived metrics:
+/// - operating units and operating capacity (m = 0, 1), set from the base year's units in table
+///   order and then changed by every event; capacity is a compensated sum, its low part kept in
+///   `capacityLow[s·G + g]`, so that long runs of additions and subtractions do not drift;
+/// - units and capacity closed and opened this year (m = 2…5), added to in event order and zeroed
+///   again, after the year's row, where the year's events touched them.
+/// The row then adds: capacity = high + low, net reduction (m = 6) = closed − opened capacity,
+/// and output (m = 7) = operating capacity × utilisation(sector, year, scenario).
 struct Aggregator {
     let groupCount: Int
     let scenarioCount: Int
@@ -19,13 +21,15 @@ struct Aggregator {
     let groupsOf: [Int]
     /// Sector index of each group.
     let groupSector: [Int]
-    let unitsOperating: Buffer<Double>
-    let capacityHigh: Buffer<Double>
+    /// The sums, `[g + (m + M·s)·G]`.
+    let sums: Buffer<Double>
+    /// Low part of the compensated operating capacity, `[s·G + g]`.
     let capacityLow: Buffer<Double>
-    let unitsClosed: Buffer<Double>
-    let capacityClosed: Buffer<Double>
-    let unitsOpened: Buffer<Double>
-    let capacityOpened: Buffer<Double>
+
+    private static let M = Metric.allCases.count
+    private static let units = Metric.unitsOperating.index, capacity = Metric.capacity.index
+    private static let unitsClosed = Metric.unitsClosed.index, capacityClosed = Metric.capacityClosed.index
+    private static let unitsOpened = Metric.unitsOpened.index, capacityOpened = Metric.capacityOpened.index
 
     init(groups: [AggregationGroup], facilities: [Facility], columns: FacilityColumns, baseYear: Int,
          scenarioCount S: Int) {
@@ -45,16 +49,11 @@ struct Aggregator {
         }
         groupsOf = flat
         groupSector = groups.map(\.sector.index)
-        let cells = groups.count * S
-        unitsOperating = Buffer(repeating: 0, count: cells)
-        capacityHigh = Buffer(repeating: 0, count: cells)
-        capacityLow = Buffer(repeating: 0, count: cells)
-        unitsClosed = Buffer(repeating: 0, count: cells)
-        capacityClosed = Buffer(repeating: 0, count: cells)
-        unitsOpened = Buffer(repeating: 0, count: cells)
-        capacityOpened = Buffer(repeating: 0, count: cells)
+        let G = groups.count
+        sums = Buffer(repeating: 0, count: G * Self.M * S)
+        capacityLow = Buffer(repeating: 0, count: G * S)
         // The base year is the same in every scenario: sum it once (table order) and copy.
-        var units = [Double](repeating: 0, count: groups.count), high = units, low = units
+        var units = [Double](repeating: 0, count: G), high = units, low = units
         for f in 0..<columns.count where columns.startYear[f] <= baseYear {
             for k in 0..<4 {
                 let g = flat[4 * f + k], x = columns.capacity[f], a = high[g], t = a + x
@@ -63,32 +62,33 @@ struct Aggregator {
                 high[g] = t
             }
         }
-        for g in 0..<groups.count {
-            (unitsOperating.base + g * S).update(repeating: units[g], count: S)
-            (capacityHigh.base + g * S).update(repeating: high[g], count: S)
-            (capacityLow.base + g * S).update(repeating: low[g], count: S)
+        for s in 0..<S {
+            for g in 0..<G {
+                sums[g + (Self.units + Self.M * s) * G] = units[g]
+                sums[g + (Self.capacity + Self.M * s) * G] = high[g]
+                capacityLow[s * G + g] = low[g]
+            }
         }
     }
 
-    /// Adds `x` to the compensated sum at `i` (Neumaier's variant of Kahan summation).
     @inline(__always)
-    private func addCapacity(_ x: Double, at i: Int) {
-        let a = capacityHigh[i], t = a + x
-        capacityLow[i] += abs(a) >= abs(x) ? (a - t) + x : (x - t) + a
-        capacityHigh[i] = t
-    }
+    private func at(_ g: Int, _ m: Int, _ s: Int) -> Int { g + (m + Self.M * s) * groupCount }
 
     @inline(__always)
-    private func operatingChanged(_ f: Int, _ s: Int, units: Double, capacity: Double) {
+    private func operatingChanged(_ f: Int, _ s: Int, units: Double, capacity x: Double) {
         for k in 0..<4 {
-            let i = groupsOf[4 * f + k] * scenarioCount + s
-            unitsOperating[i] += units
-            if unitsOperating[i] == 0 {
+            let g = groupsOf[4 * f + k], iu = at(g, Self.units, s), ic = at(g, Self.capacity, s)
+            let il = s * groupCount + g
+            sums[iu] += units
+            if sums[iu] == 0 {
                 // No unit left: the sum is exactly zero, whatever rounding the events left.
-                capacityHigh[i] = 0
-                capacityLow[i] = 0
+                sums[ic] = 0
+                capacityLow[il] = 0
             } else {
-                addCapacity(capacity, at: i)
+                // Neumaier's compensated addition.
+                let a = sums[ic], t = a + x
+                capacityLow[il] += abs(a) >= abs(x) ? (a - t) + x : (x - t) + a
+                sums[ic] = t
             }
         }
     }
@@ -98,9 +98,9 @@ struct Aggregator {
     func closed(_ f: Int, _ s: Int, capacity: Double) {
         operatingChanged(f, s, units: -1, capacity: -capacity)
         for k in 0..<4 {
-            let i = groupsOf[4 * f + k] * scenarioCount + s
-            unitsClosed[i] += 1
-            capacityClosed[i] += capacity
+            let g = groupsOf[4 * f + k]
+            sums[at(g, Self.unitsClosed, s)] += 1
+            sums[at(g, Self.capacityClosed, s)] += capacity
         }
     }
 
@@ -109,9 +109,9 @@ struct Aggregator {
     func opened(_ f: Int, _ s: Int, capacity: Double) {
         operatingChanged(f, s, units: 1, capacity: capacity)
         for k in 0..<4 {
-            let i = groupsOf[4 * f + k] * scenarioCount + s
-            unitsOpened[i] += 1
-            capacityOpened[i] += capacity
+            let g = groupsOf[4 * f + k]
+            sums[at(g, Self.unitsOpened, s)] += 1
+            sums[at(g, Self.capacityOpened, s)] += capacity
         }
     }
 
@@ -122,17 +122,17 @@ struct Aggregator {
         for k in firstClosure..<closures.count {
             let r = closures[k], f = Int(r.facility), s = Int(r.scenario)
             for j in 0..<4 {
-                let i = groupsOf[4 * f + j] * scenarioCount + s
-                unitsClosed[i] = 0
-                capacityClosed[i] = 0
+                let g = groupsOf[4 * f + j]
+                sums[at(g, Self.unitsClosed, s)] = 0
+                sums[at(g, Self.capacityClosed, s)] = 0
             }
         }
         for k in firstOpening..<openings.count {
             let r = openings[k], f = Int(r.facility), s = Int(r.scenario)
             for j in 0..<4 {
-                let i = groupsOf[4 * f + j] * scenarioCount + s
-                unitsOpened[i] = 0
-                capacityOpened[i] = 0
+                let g = groupsOf[4 * f + j]
+                sums[at(g, Self.unitsOpened, s)] = 0
+                sums[at(g, Self.capacityOpened, s)] = 0
             }
         }
     }
@@ -141,28 +141,22 @@ struct Aggregator {
     /// `metric.index + s × Metric.allCases.count` (the public layout of `BatchResult`).
     @inline(never)  // kept out of line so profiles show the row on its own
     func row(yearIndex y: Int, policy: CompiledPolicy) -> Matrix {
-        let G = groupCount, S = scenarioCount, M = Metric.allCases.count, Y = policy.yearCount
-        var out = Matrix(rowCount: G, columnCount: M * S)
+        let G = groupCount, S = scenarioCount, M = Self.M, Y = policy.yearCount
+        let net = Metric.netCapacityReduction.index, output = Metric.output.index
+        var out = Array(UnsafeBufferPointer(start: sums.base, count: sums.count))
         out.withUnsafeMutableBufferPointer { o in
             policy.utilisation.withUnsafeBufferPointer { u in
-                for g in 0..<G {
-                    let uBase = (groupSector[g] * Y + y) * S
-                    for s in 0..<S {
-                        let i = g * S + s
-                        let capacity = capacityHigh[i] + capacityLow[i]
-                        let column = s * M
-                        o[g + (column + Metric.unitsOperating.index) * G] = unitsOperating[i]
-                        o[g + (column + Metric.capacity.index) * G] = capacity
-                        o[g + (column + Metric.unitsClosed.index) * G] = unitsClosed[i]
-                        o[g + (column + Metric.capacityClosed.index) * G] = capacityClosed[i]
-                        o[g + (column + Metric.unitsOpened.index) * G] = unitsOpened[i]
-                        o[g + (column + Metric.capacityOpened.index) * G] = capacityOpened[i]
-                        o[g + (column + Metric.netCapacityReduction.index) * G] = capacityClosed[i] - capacityOpened[i]
-                        o[g + (column + Metric.output.index) * G] = capacity * u[uBase + s]
+                for s in 0..<S {
+                    let column = M * s * G, low = capacityLow.base + s * G
+                    for g in 0..<G {
+                        let capacity = o[g + column + Self.capacity * G] + low[g]
+                        o[g + column + Self.capacity * G] = capacity
+                        o[g + column + net * G] = o[g + column + Self.capacityClosed * G] - o[g + column + Self.capacityOpened * G]
+                        o[g + column + output * G] = capacity * u[(groupSector[g] * Y + y) * S + s]
                     }
                 }
             }
         }
-        return out
+        return Matrix(rowCount: G, columnCount: M * S, columnMajor: out)
     }
 }
