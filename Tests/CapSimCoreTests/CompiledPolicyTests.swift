@@ -131,4 +131,23 @@ import Testing
         #expect(compiled.exhaustionCandidates == [[], [], [1], [0, 1], [1], [1]])
         #expect(compiled.plannedUnits == [1])
     }
+
+    @Test func activeYearsOutsideTheHorizonAreClipped() {
+        // A rule whose years lie before the base year never fires; one running past the end year
+        // fires from its first year; a threshold map with years outside the horizon is clipped.
+        let facilities = [unit("u1", safety: true), unit("u2", size: 5)]
+        let policy = Policy(rules: [
+            ClosureRule(id: "past", sector: .coal, criterion: .safetyFlag, years: 2000...2010),
+            ClosureRule(id: "later", sector: .coal, criterion: .safetyFlag, years: 2018...2040),
+            ClosureRule(id: "map", sector: .coal, criterion: .sizeBelow, thresholdByYear: [2010: 50, 2019: 10, 2030: 50],
+                        years: 2010...2030),
+        ])
+        let years = Array(base...end)
+        let compiled = CompiledPolicy([policy], columns: FacilityColumns(facilities), years: years)
+        #expect(compiled.rules[0].activeInYear.allSatisfy { !$0 })
+        #expect(compiled.rules[1].activeInYear == [false, false, false, true, true, true])
+        #expect(compiled.rules[2].activeInYear == [false, false, false, false, true, false])
+        let r = run(facilities, policy)
+        #expect(closed(r, facilities) == [Closed("u1", 2018, "later"), Closed("u2", 2019, "map")])
+    }
 }

@@ -49,17 +49,24 @@ struct CompiledPolicy {
             for sector in sectors {
                 let sp = policy.sector(sector)
                 ratio[sector.index * S + s] = sp.replacementRatio
-                for (y, year) in years.enumerated() {
-                    let k = (sector.index * Y + y) * S + s
-                    utilisation[k] = sp.utilisation(in: year)
-                    priceIndex[k] = sp.priceIndex(in: year)
+                // The sector's numbers, then its per-year overrides (walking the overrides rather
+                // than looking every year up).
+                let row = sector.index * Y
+                for y in 0..<Y {
+                    utilisation[(row + y) * S + s] = sp.utilisation
+                    priceIndex[(row + y) * S + s] = sp.priceIndex
+                }
+                for (year, u) in sp.utilisationByYear where year >= baseYear && year - baseYear < Y {
+                    utilisation[(row + year - baseYear) * S + s] = u
+                }
+                for (year, p) in sp.priceIndexByYear where year >= baseYear && year - baseYear < Y {
+                    priceIndex[(row + year - baseYear) * S + s] = p
                 }
             }
             // Policy.targetCapacity: the largest goal of the sector's targets in the year.
             for target in policy.targets {
-                for (y, year) in years.enumerated() {
-                    guard let goal = target.capacityClosedByYear[year] else { continue }
-                    let k = (target.sector.index * Y + y) * S + s
+                for (year, goal) in target.capacityClosedByYear where year >= baseYear && year - baseYear < Y {
+                    let k = (target.sector.index * Y + year - baseYear) * S + s
                     if !hasTarget[k] || goal > targetCapacity[k] { targetCapacity[k] = goal }
                     hasTarget[k] = true
                 }
@@ -174,9 +181,19 @@ struct CompiledRule {
         var active = [Bool](repeating: false, count: years.count)
         for (s, r) in slot.byScenario.enumerated() {
             guard let r else { continue }
-            for (y, year) in years.enumerated() where y > 0 && r.isActive(in: year) {
-                threshold[y * S + s] = r.thresholdByYear[year] ?? 0
+            // `ClosureRule.isActive(in:)`: a threshold criterion is active in the years of its map,
+            // the others over `years` (threshold 0).
+            func set(_ year: Int, _ t: Double) {
+                let y = year - years[0]
+                guard y > 0 && y < years.count else { return }
+                threshold[y * S + s] = t
                 active[y] = true
+            }
+            if r.criterion.needsThreshold {
+                for (year, t) in r.thresholdByYear { set(year, t) }
+            } else {
+                let first = max(r.years.lowerBound, years[0] + 1), last = min(r.years.upperBound, years[years.count - 1])
+                if first <= last { for year in first...last { set(year, 0) } }
             }
         }
         self.threshold = threshold
@@ -217,11 +234,11 @@ struct CompiledTarget {
         var active = [Bool](repeating: false, count: years.count)
         for (s, t) in slot.byScenario.enumerated() {
             guard let t else { continue }
-            for (y, year) in years.enumerated() where y > 0 {
-                if let g = t.capacityClosedByYear[year] {
-                    goal[y * S + s] = g
-                    active[y] = true
-                }
+            for (year, g) in t.capacityClosedByYear {
+                let y = year - years[0]
+                guard y > 0 && y < years.count else { continue }
+                goal[y * S + s] = g
+                active[y] = true
             }
         }
         self.goal = goal
