@@ -74,6 +74,14 @@ public enum Engine {
                                           starts: state.scenarioStarts) { $0.scenario }
             state.closures.sortByScenario(from: closuresBefore, scenarioCount: S, scratch: state.closureScratch,
                                           starts: state.scenarioStarts) { $0.scenario }
+            state.closedThisYear.removeAll(keepingCapacity: true)
+            state.openedThisYear.removeAll(keepingCapacity: true)
+            for k in closuresBefore..<state.closures.count {
+                state.closedThisYear.append(UnitEvent(facility: state.closures[k].facility, scenario: state.closures[k].scenario))
+            }
+            for k in openingsBefore..<state.openings.count {
+                state.openedThisYear.append(UnitEvent(facility: state.openings[k].facility, scenario: state.openings[k].scenario))
+            }
 
             if workforce != nil {
                 fill(&workforceInputs, state: state, policy: policy, yearIndex: yearIndex)
@@ -92,11 +100,11 @@ public enum Engine {
                                 operatingWorkersLastYear: perScenario(workforceInputs.operatingWorkersLastYear))
             }
             if finance != nil {
-                // glue: replaced on merge (the new FinanceModel takes the closed/opened `UnitEvent`
-                // lists and returns `EnterpriseExit`s).
+                // glue: replaced on merge by
+                //   finance!.step(yearIndex:, year:, closed: state.closedThisYear, opened: state.openedThisYear)
+                //   state.pendingExits = finance!.exits; finance!.clearExits()
                 for s in 0..<S {
-                    let closed = (closuresBefore + state.scenarioStarts[s]..<closuresBefore + state.scenarioStarts[s + 1])
-                        .map { Int(state.closures[$0].facility) }
+                    let closed = state.closedThisYear[state.scenarioStarts[s]..<state.scenarioStarts[s + 1]].map { Int($0.facility) }
                     finance!.step(yearIndex: yearIndex, year: year, scenario: s, policy: batch.policies[s],
                                   facilities: batch.facilities, operating: { state.isOperating($0, s) }, closed: closed)
                     for exit in finance!.exits[s] {

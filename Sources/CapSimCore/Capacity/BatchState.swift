@@ -74,6 +74,10 @@ final class BatchState {
     let shortfallScratch: RecordLog<ShortfallRecord>
     /// Units of enterprises that left last year, in scenario order: they close first this year.
     var pendingExits: [EnterpriseExit] = []
+    /// The year's closures and openings as the finance step takes them (ENGINE-CONTRACT): in
+    /// scenario order, each scenario's in the order they happened; refilled every year.
+    var closedThisYear: [UnitEvent] = []
+    var openedThisYear: [UnitEvent] = []
 
     init(columns: FacilityColumns, baseYear: Int, scenarioCount S: Int, scratchKeys: Int, scratchOrder: Int) {
         scenarioCount = S
@@ -98,6 +102,8 @@ final class BatchState {
         closureScratch = RecordLog(reserving: columns.count * S / 8)
         openingScratch = RecordLog(reserving: S)
         shortfallScratch = RecordLog(reserving: S)
+        closedThisYear.reserveCapacity(columns.count * S / 8)
+        openedThisYear.reserveCapacity(S)
     }
 
     @inline(__always)
