@@ -44,6 +44,14 @@ let package = Package(
                 .product(name: "LinearAlgebra", package: "capsim"),
             ],
             path: "Sources/PerformanceReport"),
+        // The capacity model alone: throughput, and a run for callgrind (docs/PERFORMANCE.md).
+        .executableTarget(
+            name: "CapacityReport",
+            dependencies: [
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+            ],
+            path: "Sources/CapacityReport"),
         // The sweep runner's cost per experiment beyond the engine's, for docs/PERFORMANCE.md.
         .executableTarget(
             name: "SweepReport",

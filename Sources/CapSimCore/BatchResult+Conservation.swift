@@ -6,31 +6,50 @@ extension BatchResult {
     /// Returns a description of each violation; empty when the run is consistent.
     public func conservationViolations(tolerance: Double = 1e-6) -> [String] {
         var found: [String] = []
+        checkConservation(tolerance: tolerance) { found.append($0); return true }
+        return found
+    }
+
+    /// The first violation of `conservationViolations`, or nil; builds no text while the identities hold.
+    public func firstConservationViolation(tolerance: Double = 1e-6) -> String? {
+        var first: String?
+        checkConservation(tolerance: tolerance) { if first == nil { first = $0 }; return false }
+        return first
+    }
+
+    /// Walks every cell computing the residuals as numbers; text is built only for a violation,
+    /// handed to `report`, which returns whether to go on checking that scenario-year.
+    private func checkConservation(tolerance: Double, report: (String) -> Bool) {
+        let M = Metric.allCases.count, G = groups.count
+        func label(_ s: Int, _ g: Int, _ y: Int) -> String { "\(scenarioNames[s]) \(groups[g]) \(years[y])" }
         for s in scenarioNames.indices {
-            for g in groups.indices {
-                for y in years.indices {
-                    func v(_ m: Metric, _ yi: Int) -> Double { value(m, groupIndex: g, yearIndex: yi, scenario: s) }
-                    // Built only for a violation: formatting it for every cell cost more than the run.
-                    var label: String { "\(scenarioNames[s]) \(groups[g]) \(years[y])" }
-                    for m in Metric.allCases where m != .netCapacityReduction && !(v(m, y) >= -tolerance) {
-                        found.append("\(label): \(m.rawValue) = \(v(m, y)) < 0")
-                    }
-                    guard y > 0 else { continue }
-                    let cap = v(.capacity, y - 1) - v(.capacityClosed, y) + v(.capacityOpened, y)
-                    if !(abs(cap - v(.capacity, y)) <= tolerance) {
-                        found.append("\(label): capacity \(v(.capacity, y)) ≠ \(cap)")
-                    }
-                    let units = v(.unitsOperating, y - 1) - v(.unitsClosed, y) + v(.unitsOpened, y)
-                    if !(abs(units - v(.unitsOperating, y)) <= tolerance) {
-                        found.append("\(label): units \(v(.unitsOperating, y)) ≠ \(units)")
-                    }
-                    let net = v(.capacityClosed, y) - v(.capacityOpened, y)
-                    if !(abs(net - v(.netCapacityReduction, y)) <= tolerance) {
-                        found.append("\(label): net reduction \(v(.netCapacityReduction, y)) ≠ \(net)")
+            for y in years.indices {
+                valuesByYear[y].elements.withUnsafeBufferPointer { now in
+                    let previous = y > 0 ? valuesByYear[y - 1].elements : []
+                    previous.withUnsafeBufferPointer { before in
+                        for g in 0..<G {
+                            @inline(__always) func v(_ m: Metric) -> Double { now[g + (m.index + s * M) * G] }
+                            for m in Metric.allCases where m != .netCapacityReduction && !(v(m) >= -tolerance) {
+                                if !report("\(label(s, g, y)): \(m.rawValue) = \(v(m)) < 0") { return }
+                            }
+                            guard y > 0 else { continue }
+                            @inline(__always) func b(_ m: Metric) -> Double { before[g + (m.index + s * M) * G] }
+                            let cap = b(.capacity) - v(.capacityClosed) + v(.capacityOpened)
+                            if !(abs(cap - v(.capacity)) <= tolerance) {
+                                if !report("\(label(s, g, y)): capacity \(v(.capacity)) ≠ \(cap)") { return }
+                            }
+                            let units = b(.unitsOperating) - v(.unitsClosed) + v(.unitsOpened)
+                            if !(abs(units - v(.unitsOperating)) <= tolerance) {
+                                if !report("\(label(s, g, y)): units \(v(.unitsOperating)) ≠ \(units)") { return }
+                            }
+                            let net = v(.capacityClosed) - v(.capacityOpened)
+                            if !(abs(net - v(.netCapacityReduction)) <= tolerance) {
+                                if !report("\(label(s, g, y)): net reduction \(v(.netCapacityReduction)) ≠ \(net)") { return }
+                            }
+                        }
                     }
                 }
             }
         }
-        return found
     }
 }

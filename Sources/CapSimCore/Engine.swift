@@ -2,15 +2,19 @@ import LinearAlgebra
 
 /// The capacity engine: advances every facility of every scenario in a batch year by year.
 ///
-/// The state is a facilities × scenarios matrix of unit status; each year applies, per scenario,
-/// reserve exhaustion, closure rules, closure targets and replacement openings (docs/MODEL.md §2),
-/// then aggregates per-facility metrics to groups with one matrix product (§3).
+/// Before the first year every scenario's policy is compiled into flat arrays (`CompiledPolicy`);
+/// the state is flat arrays with the scenario index innermost (`BatchState`). Each year applies,
+/// to all scenarios at once, enterprise exits, reserve exhaustion, closure rules, closure targets
+/// and replacement openings (docs/MODEL.md §2, `YearStep`); group sums change on each closure and
+/// opening (§3, `Aggregator`); then the workforce and finance models take the year's events.
 public enum Engine {
     /// Switches that do not change results.
     public struct Options: Sendable {
         /// Check the conservation identities after the run and trap if one fails.
         public var checkInvariants: Bool
-        /// How facility metrics are summed to groups (docs/PERFORMANCE.md measures both).
+        /// Kept for source compatibility; has no effect. Group sums are now updated on each
+        /// closure and opening event, which leaves no per-year product to hand to BLAS
+        /// (docs/PERFORMANCE.md, "Aggregation").
         public var aggregation: Kernel
         /// How worker stocks move through the year (docs/PERFORMANCE.md measures both).
         public var transitions: Kernel
@@ -35,86 +39,175 @@ public enum Engine {
 
     /// Runs every scenario of `batch` from the base year to the end year.
     public static func run(_ batch: ScenarioBatch, options: Options = Options()) -> BatchResult {
+        let S = batch.policies.count, years = batch.years
         let columns = FacilityColumns(batch.facilities)
         let groups = AggregationGroup.groups(of: batch.facilities)
-        let aggregator = Aggregator(groups: groups, facilities: batch.facilities, kernel: options.aggregation)
-        var state = BatchState(columns: columns, baseYear: batch.baseYear,
-                               scenarioCount: batch.policies.count)
-        let compiled = batch.policies.map { CompiledPolicy($0, columns: columns) }
+        let policy = CompiledPolicy(batch.policies, columns: columns, years: years)
+        let costKeyed = policy.targets.filter(\.keysDependOnScenario)
+        let state = BatchState(
+            columns: columns, baseYear: batch.baseYear, scenarioCount: S,
+            scratchKeys: costKeyed.map { $0.candidates.count * $0.priority.count }.max() ?? 0,
+            scratchOrder: costKeyed.map(\.candidates.count).max() ?? 0)
+        let aggregator = Aggregator(groups: groups, facilities: batch.facilities, columns: columns,
+                                    baseYear: batch.baseYear, scenarioCount: S)
 
         var workforce = makeResettlementModel(batch, kernel: options.transitions)
         var finance = makeFinanceModel(batch)
+        var workforceInputs = WorkforceYearInputs(scenarioCount: workforce == nil ? 0 : S)
 
         var values: [Matrix] = []
-        values.append(aggregator.aggregate(state: state, year: batch.baseYear, policies: batch.policies))
-        for (yearIndex, year) in batch.years.enumerated().dropFirst() {
-            let operatingWorkers = workforce == nil ? [] : operatingWorkersBySector(state)
-            let closuresBefore = state.closures.map(\.count)
-            let openingsBefore = state.openings.map(\.count)  // glue: replaced on merge
-            state.beginYear()
-            for s in 0..<batch.policies.count {
-                YearStep(columns: columns, policy: batch.policies[s], compiled: compiled[s],
-                         year: year, baseYear: batch.baseYear, scenario: s).advance(&state)
-            }
+        values.reserveCapacity(years.count)
+        values.append(aggregator.row(yearIndex: 0, policy: policy))
+        for (yearIndex, year) in years.enumerated().dropFirst() {
             if workforce != nil {
-                var displaced: [[Double]] = [], cut: [[Double]] = [], targets: [[Double?]] = []
-                for s in 0..<batch.policies.count {
-                    var workers = [Double](repeating: 0, count: Sector.allCases.count)
-                    var capacity = workers
-                    for event in state.closures[s][closuresBefore[s]...] {
-                        workers[columns.sector[event.facility].index] += columns.workers[event.facility]
-                        capacity[columns.sector[event.facility].index] += event.capacity10ktPerYear
-                    }
-                    displaced.append(workers)
-                    cut.append(capacity)
-                    targets.append(Sector.allCases.map { batch.policies[s].targetCapacity($0, in: year) })
+                copy(state.operatingWorkersBySector, into: &workforceInputs.operatingWorkersLastYear)
+            }
+            state.closedBySector.fill(0)
+            state.displacedBySector.fill(0)
+            let closuresBefore = state.closures.count, openingsBefore = state.openings.count
+            YearStep(columns: columns, policy: policy, state: state, aggregator: aggregator,
+                     yearIndex: yearIndex, year: year, baseYear: batch.baseYear).advance()
+            // The year's events in scenario order, each scenario's in the order they happened.
+            state.openings.sortByScenario(from: openingsBefore, scenarioCount: S, scratch: state.openingScratch,
+                                          starts: state.scenarioStarts) { $0.scenario }
+            state.closures.sortByScenario(from: closuresBefore, scenarioCount: S, scratch: state.closureScratch,
+                                          starts: state.scenarioStarts) { $0.scenario }
+            state.closedThisYear.removeAll(keepingCapacity: true)
+            state.openedThisYear.removeAll(keepingCapacity: true)
+            for k in closuresBefore..<state.closures.count {
+                state.closedThisYear.append(UnitEvent(facility: state.closures[k].facility, scenario: state.closures[k].scenario))
+            }
+            for k in openingsBefore..<state.openings.count {
+                state.openedThisYear.append(UnitEvent(facility: state.openings[k].facility, scenario: state.openings[k].scenario))
+            }
+
+            if workforce != nil {
+                fill(&workforceInputs, state: state, policy: policy, yearIndex: yearIndex)
+                // glue: replaced on merge (the new ResettlementModel takes `workforceInputs` directly).
+                func perScenario(_ a: [Double]) -> [[Double]] {
+                    (0..<S).map { s in Sector.allCases.map { a[$0.index * S + s] } }
                 }
-                workforce!.step(yearIndex: yearIndex, year: year, displaced: displaced, capacityCut: cut,
-                                targets: targets, operatingWorkersLastYear: operatingWorkers)
+                let targets = (0..<S).map { s in
+                    Sector.allCases.map { σ -> Double? in
+                        let k = σ.index * S + s
+                        return workforceInputs.hasTarget[k] ? workforceInputs.targetCapacity10kt[k] : nil
+                    }
+                }
+                workforce!.step(yearIndex: yearIndex, year: year, displaced: perScenario(workforceInputs.displacedWorkers),
+                                capacityCut: perScenario(workforceInputs.capacityCut10kt), targets: targets,
+                                operatingWorkersLastYear: perScenario(workforceInputs.operatingWorkersLastYear))
             }
             if finance != nil {
-                // glue: replaced on merge (this year's closures and openings as UnitEvent lists)
-                var closed: [UnitEvent] = [], opened: [UnitEvent] = []
-                for s in 0..<batch.policies.count {
-                    for event in state.closures[s][closuresBefore[s]...] {
-                        closed.append(UnitEvent(facility: Int32(event.facility), scenario: Int32(s)))
-                    }
-                    for event in state.openings[s][openingsBefore[s]...] {
-                        opened.append(UnitEvent(facility: Int32(event.facility), scenario: Int32(s)))
-                    }
-                }
-                finance!.step(yearIndex: yearIndex, year: year, closed: closed, opened: opened)
-                // A bankrupt enterprise builds nothing: its planned units are cancelled now;
-                // its operating units close at the start of next year.
-                for exit in finance!.exits {
-                    let f = Int(exit.facility), s = Int(exit.scenario)
-                    if state.status[f, s] == .planned { state.status[f, s] = .closed }
-                    state.pendingExits[s].append((f, batch.enterprises[Int(exit.enterprise)].id))  // glue: replaced on merge
-                }
+                finance!.step(yearIndex: yearIndex, year: year, closed: state.closedThisYear, opened: state.openedThisYear)
+                state.pendingExits.append(contentsOf: finance!.exits)
                 finance!.clearExits()
+                cancelPlannedUnitsOfExits(state)
             }
-            values.append(aggregator.aggregate(state: state, year: year, policies: batch.policies))
-        }
-        var blocked: [BlockedOpening] = []
-        for s in 0..<batch.policies.count {
-            for f in 0..<columns.count where state.status[f, s] == .planned && columns.startYear[f] <= batch.endYear {
-                let ratio = batch.policies[s].sector(columns.sector[f]).replacementRatio
-                blocked.append(BlockedOpening(
-                    scenario: s, facility: f, ratio: ratio, creditNeeded10kt: ratio * columns.capacity[f],
-                    creditAvailable10kt: state.credit[columns.creditPool[f], s]))
-            }
+            values.append(aggregator.row(yearIndex: yearIndex, policy: policy))
+            aggregator.clearChanges(closures: state.closures, from: closuresBefore,
+                                    openings: state.openings, from: openingsBefore)
         }
         let result = BatchResult(
-            scenarioNames: batch.scenarioNames, years: batch.years, groups: groups,
-            valuesByYear: values, closures: state.closures.flatMap { $0 },
-            openings: state.openings.flatMap { $0 }, blockedOpenings: blocked,
-            shortfalls: state.shortfalls.flatMap { $0 }, resettlement: workforce?.result, finance: finance?.result)
+            scenarioNames: batch.scenarioNames, years: years, groups: groups, valuesByYear: values,
+            closures: closureEvents(state, columns: columns, policy: policy, years: years, enterprises: batch.enterprises),
+            openings: openingEvents(state, columns: columns, years: years),
+            blockedOpenings: blockedOpenings(state, columns: columns, policy: policy, endYear: batch.endYear),
+            shortfalls: shortfallEvents(state, policy: policy, years: years),
+            resettlement: workforce?.result, finance: finance?.result)
         if options.checkInvariants {
-            let violations = result.conservationViolations() + (result.resettlement?.conservationViolations() ?? [])
-                + (result.finance?.identityViolations() ?? [])
-            precondition(violations.isEmpty, "invariant violated: \(violations.first!)")
+            if let violation = result.firstConservationViolation() ?? result.resettlement?.conservationViolations().first
+                ?? result.finance?.identityViolations().first {
+                preconditionFailure("invariant violated: \(violation)")
+            }
         }
         return result
+    }
+
+    /// A bankrupt enterprise builds nothing: its planned units are cancelled now; its operating
+    /// units close at the start of next year (`YearStep`).
+    static func cancelPlannedUnitsOfExits(_ state: BatchState) {
+        let S = state.scenarioCount
+        for exit in state.pendingExits {
+            let i = Int(exit.facility) * S + Int(exit.scenario)
+            if state.status[i] == UnitStatus.planned.rawValue { state.status[i] = UnitStatus.closed.rawValue }
+        }
+    }
+
+    /// Fills the workforce's inputs for the year from the sums the year step kept on its events.
+    static func fill(_ inputs: inout WorkforceYearInputs, state: BatchState, policy: CompiledPolicy, yearIndex y: Int) {
+        let S = state.scenarioCount, Y = policy.yearCount
+        copy(state.displacedBySector, into: &inputs.displacedWorkers)
+        copy(state.closedBySector, into: &inputs.capacityCut10kt)
+        for σ in Sector.allCases.indices {
+            for s in 0..<S {
+                inputs.targetCapacity10kt[σ * S + s] = policy.targetCapacity[(σ * Y + y) * S + s]
+                inputs.hasTarget[σ * S + s] = policy.hasTarget[(σ * Y + y) * S + s]
+            }
+        }
+    }
+
+    private static func copy(_ buffer: Buffer<Double>, into array: inout [Double]) {
+        for i in array.indices { array[i] = buffer[i] }
+    }
+
+    /// The closures as public events, ordered by scenario, then year, then the order they happened.
+    @inline(never)  // kept out of line so profiles separate result building from the year loop
+    static func closureEvents(_ state: BatchState, columns: FacilityColumns, policy: CompiledPolicy, years: [Int],
+                              enterprises: [Enterprise]) -> [ClosureEvent] {
+        state.closures.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.closureScratch,
+                                      starts: state.scenarioStarts) { $0.scenario }
+        let ruleBase = Int(ClosureRecord.ruleBase), ruleCount = policy.rules.count
+        return state.closures.records.map { r in
+            let cause: ClosureCause
+            switch Int(r.cause) {
+            case Int(ClosureRecord.exhausted): cause = .reserveExhausted(remainingYears: r.measured)
+            case Int(ClosureRecord.exit): cause = .enterpriseExit(enterprise: enterprises[Int(r.measured)].id)
+            case let c where c < ruleBase + ruleCount:
+                let rule = policy.rules[c - ruleBase]
+                cause = .rule(id: rule.id, criterion: rule.criterion, measured: r.measured, threshold: r.limit)
+            case let c:
+                let target = policy.targets[c - ruleBase - ruleCount]
+                cause = .target(id: target.id, targetCapacity: r.measured, closedBefore: r.limit, priority: target.priority)
+            }
+            return ClosureEvent(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], facility: Int(r.facility),
+                                capacity10ktPerYear: columns.capacity[Int(r.facility)], cause: cause)
+        }
+    }
+
+    static func openingEvents(_ state: BatchState, columns: FacilityColumns, years: [Int]) -> [OpeningEvent] {
+        state.openings.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.openingScratch,
+                                      starts: state.scenarioStarts) { $0.scenario }
+        return state.openings.records.map { r in
+            OpeningEvent(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], facility: Int(r.facility),
+                         capacity10ktPerYear: columns.capacity[Int(r.facility)], creditUsed10kt: r.creditUsed,
+                         creditAvailable10kt: r.creditAvailable, ratio: r.ratio)
+        }
+    }
+
+    static func shortfallEvents(_ state: BatchState, policy: CompiledPolicy, years: [Int]) -> [TargetShortfall] {
+        state.shortfalls.sortByScenario(scenarioCount: state.scenarioCount, scratch: state.shortfallScratch,
+                                        starts: state.scenarioStarts) { $0.scenario }
+        return state.shortfalls.records.map { r in
+            TargetShortfall(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], target: policy.targets[Int(r.target)].id,
+                            targetCapacity: r.goal, closedCapacity: r.closed)
+        }
+    }
+
+    /// Planned units due by the end year still waiting for credit, by scenario and table order.
+    static func blockedOpenings(_ state: BatchState, columns: FacilityColumns, policy: CompiledPolicy,
+                                endYear: Int) -> [BlockedOpening] {
+        let S = state.scenarioCount
+        var blocked: [BlockedOpening] = []
+        for s in 0..<S {
+            for f in policy.plannedUnits
+            where state.status[f * S + s] == UnitStatus.planned.rawValue && columns.startYear[f] <= endYear {
+                let ratio = policy.replacementRatio[columns.sectorIndex[f] * S + s]
+                blocked.append(BlockedOpening(
+                    scenario: s, facility: f, ratio: ratio, creditNeeded10kt: ratio * columns.capacity[f],
+                    creditAvailable10kt: state.credit[columns.creditPool[f] * S + s]))
+            }
+        }
+        return blocked
     }
 
     /// The resettlement model when the batch's policies model workers.
@@ -133,18 +226,5 @@ public enum Engine {
         precondition(policies.count == batch.policies.count, "either every scenario of a batch models debt or none")
         return FinanceModel(enterprises: batch.enterprises, facilities: batch.facilities, baseYear: batch.baseYear,
                             years: batch.years, policies: batch.policies)
-    }
-
-    /// Workers of operating units per scenario and sector index.
-    static func operatingWorkersBySector(_ state: BatchState) -> [[Double]] {
-        let columns = state.columns
-        var out = Array(repeating: [Double](repeating: 0, count: Sector.allCases.count),
-                        count: state.closures.count)
-        for s in out.indices {
-            for f in 0..<columns.count where state.status[f, s] == .operating {
-                out[s][columns.sector[f].index] += columns.workers[f]
-            }
-        }
-        return out
     }
 }

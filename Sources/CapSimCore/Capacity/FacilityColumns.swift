@@ -1,7 +1,10 @@
-/// The facility table as flat columns, built once per batch so the year step reads contiguous arrays.
+/// The facility table as flat columns (one array per attribute, indexed by table position), built
+/// once per batch so the year step reads contiguous arrays.
 struct FacilityColumns {
     let count: Int
     let sector: [Sector]
+    /// `sector[f].index`, so the year step indexes sector-major arrays without a switch.
+    let sectorIndex: [Int]
     let owner: [OwnerType]
     let region: [String]
     let capacity: [Double]
@@ -25,6 +28,7 @@ struct FacilityColumns {
     init(_ facilities: [Facility]) {
         count = facilities.count
         sector = facilities.map(\.sector)
+        sectorIndex = facilities.map(\.sector.index)
         owner = facilities.map(\.owner)
         region = facilities.map(\.region)
         capacity = facilities.map(\.capacity10ktPerYear)
