@@ -43,6 +43,7 @@ public enum Engine {
         let compiled = batch.policies.map { CompiledPolicy($0, columns: columns) }
 
         var workforce = makeResettlementModel(batch, kernel: options.transitions)
+        var workforceInputs = WorkforceYearInputs(scenarioCount: batch.policies.count)  // glue: replaced on merge
         var finance = makeFinanceModel(batch)
 
         var values: [Matrix] = []
@@ -55,21 +56,26 @@ public enum Engine {
                 YearStep(columns: columns, policy: batch.policies[s], compiled: compiled[s],
                          year: year, baseYear: batch.baseYear, scenario: s).advance(&state)
             }
-            if workforce != nil {
-                var displaced: [[Double]] = [], cut: [[Double]] = [], targets: [[Double?]] = []
-                for s in 0..<batch.policies.count {
-                    var workers = [Double](repeating: 0, count: Sector.allCases.count)
-                    var capacity = workers
-                    for event in state.closures[s][closuresBefore[s]...] {
-                        workers[columns.sector[event.facility].index] += columns.workers[event.facility]
-                        capacity[columns.sector[event.facility].index] += event.capacity10ktPerYear
-                    }
-                    displaced.append(workers)
-                    cut.append(capacity)
-                    targets.append(Sector.allCases.map { batch.policies[s].targetCapacity($0, in: year) })
-                }
-                workforce!.step(yearIndex: yearIndex, year: year, displaced: displaced, capacityCut: cut,
-                                targets: targets, operatingWorkersLastYear: operatingWorkers)
+            if workforce != nil {  // glue: replaced on merge
+                let S = batch.policies.count  // glue: replaced on merge
+                for i in workforceInputs.displacedWorkers.indices {  // glue: replaced on merge
+                    workforceInputs.displacedWorkers[i] = 0  // glue: replaced on merge
+                    workforceInputs.capacityCut10kt[i] = 0  // glue: replaced on merge
+                }  // glue: replaced on merge
+                for s in 0..<S {  // glue: replaced on merge
+                    for event in state.closures[s][closuresBefore[s]...] {  // glue: replaced on merge
+                        let i = columns.sector[event.facility].index * S + s  // glue: replaced on merge
+                        workforceInputs.displacedWorkers[i] += columns.workers[event.facility]  // glue: replaced on merge
+                        workforceInputs.capacityCut10kt[i] += event.capacity10ktPerYear  // glue: replaced on merge
+                    }  // glue: replaced on merge
+                    for σ in Sector.allCases {  // glue: replaced on merge
+                        let target = batch.policies[s].targetCapacity(σ, in: year)  // glue: replaced on merge
+                        workforceInputs.targetCapacity10kt[σ.index * S + s] = target ?? 0  // glue: replaced on merge
+                        workforceInputs.hasTarget[σ.index * S + s] = target != nil  // glue: replaced on merge
+                        workforceInputs.operatingWorkersLastYear[σ.index * S + s] = operatingWorkers[s][σ.index]  // glue: replaced on merge
+                    }  // glue: replaced on merge
+                }  // glue: replaced on merge
+                workforce!.step(yearIndex: yearIndex, year: year, inputs: workforceInputs)  // glue: replaced on merge
             }
             if finance != nil {
                 for s in 0..<batch.policies.count {
