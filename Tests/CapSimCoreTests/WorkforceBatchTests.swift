@@ -219,9 +219,10 @@ import Testing
         #expect(t.runs == [0..<1, 1..<2, 2..<4, 4..<5, 5..<6])
         let n = t.size
         let x = (0..<(n * S)).map { _ in rng.chance(0.7) ? rng.uniform(0...100) : 0 }
-        var loops = [Double](repeating: 0, count: n * S), blas = loops
+        // Stale numbers in the output (as in the swapped scratch buffer): every row must be overwritten.
+        var loops = [Double](repeating: 12345, count: n * S), blas = loops
         x.withUnsafeBufferPointer { xp in
-            loops.withUnsafeMutableBufferPointer { t.applyLoops(xp.baseAddress!, $0.baseAddress!, rows: Array(0..<n)) }
+            loops.withUnsafeMutableBufferPointer { t.applyLoops(xp.baseAddress!, $0.baseAddress!, plan: t.plan(rows: Array(0..<n))) }
             blas.withUnsafeMutableBufferPointer { t.applyBLAS(xp.baseAddress!, $0.baseAddress!) }
         }
         for s in 0..<S {

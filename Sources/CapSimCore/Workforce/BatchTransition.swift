@@ -78,24 +78,49 @@ struct BatchTransition {
         return reached.sorted()
     }
 
-    /// `y = T · x` on one block by the loop kernel, over the given rows (increasing; they must hold
-    /// every non-zero of `x` and be closed under `T`). Rows outside are left untouched (zero).
-    func applyLoops(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, rows active: [Int]) {
+    /// What the loop kernel visits for one slot: the rows that can hold people (increasing; they
+    /// must hold every non-zero of `x` and be closed under `T`), which non-zeros write a row first
+    /// (they store instead of adding, so no pass zeroes the block first: `0 + a = a` exactly), and
+    /// the rows no non-zero reaches (set to 0).
+    struct Plan {
+        let rows: [Int]
+        let first: [Bool]
+        let unreached: [Int]
+    }
+
+    /// The plan for a slot whose people can only be in `rows`.
+    func plan(rows active: [Int]) -> Plan {
+        var first = [Bool](repeating: false, count: rows.count)
+        var written = Set<Int>()
+        for j in active {
+            for k in start[j]..<start[j + 1] where written.insert(rows[k]).inserted { first[k] = true }
+        }
+        return Plan(rows: active, first: first, unreached: active.filter { !written.contains($0) })
+    }
+
+    /// `y = T · x` on one block by the loop kernel, over the plan's rows; rows outside are left
+    /// untouched (zero). Each row receives its terms in increasing column order.
+    func applyLoops(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, plan: Plan) {
         let S = scenarioCount
-        for i in active { (y + i * S).update(repeating: 0, count: S) }
+        for i in plan.unreached { (y + i * S).update(repeating: 0, count: S) }
         let w = weights.base
-        do {
-            for j in active {
-                let xj = x + j * S
-                for k in start[j]..<start[j + 1] {
-                    let yr = y + rows[k] * S
-                    if uniform {
-                        let wk = w[k]
-                        for s in 0..<S { yr[s] += wk * xj[s] }
-                    } else {
-                        let wk = w + k * S
-                        for s in 0..<S { yr[s] += wk[s] * xj[s] }
-                    }
+        for j in plan.rows {
+            let xj = x + j * S
+            for k in start[j]..<start[j + 1] {
+                let yr = y + rows[k] * S
+                switch (uniform, plan.first[k]) {
+                case (true, true):
+                    let wk = w[k]
+                    for s in 0..<S { yr[s] = wk * xj[s] }
+                case (true, false):
+                    let wk = w[k]
+                    for s in 0..<S { yr[s] += wk * xj[s] }
+                case (false, true):
+                    let wk = w + k * S
+                    for s in 0..<S { yr[s] = wk[s] * xj[s] }
+                case (false, false):
+                    let wk = w + k * S
+                    for s in 0..<S { yr[s] += wk[s] * xj[s] }
                 }
             }
         }

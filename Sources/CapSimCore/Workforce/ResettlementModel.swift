@@ -24,8 +24,8 @@ struct ResettlementModel {
     var slots: Int { C + 1 }
     /// Reported sectors: sector index and position in the result.
     let reported: [(σ: Int, r: Int)]
-    /// Per slot, the rows (state·cells + cell) that can hold people, increasing.
-    let slotRows: [[Int]]
+    /// Per slot, the rows (state·cells + cell) that can hold people and how the loop kernel visits them.
+    let slotPlans: [BatchTransition.Plan]
     /// Per slot, whether each state can hold people there.
     let slotHoldsState: [[Bool]]
     /// Per channel: whether it is a contract termination in any scenario (severance is summed).
@@ -123,7 +123,7 @@ struct ResettlementModel {
         let cells = J
         let seeds = [[WorkerState.waiting.index]] + compiled.entryStates
         let holds = seeds.map { transition.reachableStates(from: $0, cellCount: cells) }
-        slotRows = holds.map { states in states.flatMap { st in (0..<cells).map { st * cells + $0 } } }
+        slotPlans = holds.map { states in transition.plan(rows: states.flatMap { st in (0..<cells).map { st * cells + $0 } }) }
         slotHoldsState = holds.map { states in WorkerState.allCases.map { states.contains($0.index) } }
         let S = policies.count
         anyTermination = (0..<compiled.channelCount).map { c in (0..<S).contains { compiled.isContractTermination[c * S + $0] } }
@@ -433,7 +433,7 @@ struct ResettlementModel {
             for slot in 0..<slots where active[σ * slots + slot] {
                 let x = UnsafePointer(stocks.base + block(σ, slot)), t = scratch.base + block(σ, slot)
                 switch kernel {
-                case .loops: transition.applyLoops(x, t, rows: slotRows[slot])
+                case .loops: transition.applyLoops(x, t, plan: slotPlans[slot])
                 case .blas: transition.applyBLAS(x, t)
                 }
             }

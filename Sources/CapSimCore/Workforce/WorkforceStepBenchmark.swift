@@ -73,9 +73,9 @@
         }
     }
 
-    /// Steps the model through every year after the base year; returns a checksum of the result.
+    /// Steps the model through every year after the base year.
     @inline(never)
-    public mutating func runSteps() -> Double {
+    public mutating func runSteps() {
         for (y, year) in years.enumerated().dropFirst() {
             if reference != nil {
                 let x = nested[y]
@@ -85,7 +85,6 @@
                 batched!.step(yearIndex: y, year: year, inputs: inputs[y])
             }
         }
-        return result.values.reduce(0, +)
     }
 
     /// The result of the steps so far.
