@@ -8,7 +8,8 @@
 /// are touched: slot 0 of a sector once someone was displaced from it, slot `c + 1` once channel `c`
 /// placed someone from the sector; within a block, only the states reachable from the slot's entry
 /// state. The policy is compiled before the first year (`CompiledResettlementPolicy`); the year
-/// step allocates nothing.
+/// step allocates nothing. The buffers are held by reference: a copy of a model shares its state,
+/// so a model is stepped in one place only (as `Engine` does).
 struct ResettlementModel {
     let structure: WorkforceStructure
     let policy: CompiledResettlementPolicy
