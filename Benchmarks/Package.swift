@@ -52,6 +52,15 @@ let package = Package(
                 .product(name: "CapSimScenario", package: "capsim"),
             ],
             path: "Sources/CapacityReport"),
+        // The workforce step alone, for docs/PERFORMANCE.md ("Workforce step"): callgrind and wall time.
+        .executableTarget(
+            name: "WorkforceStep",
+            dependencies: [
+                .product(name: "CapSimCore", package: "capsim"),
+                .product(name: "CapSimScenario", package: "capsim"),
+                .product(name: "LinearAlgebra", package: "capsim"),
+            ],
+            path: "Sources/WorkforceStep"),
         // The sweep runner's cost per experiment beyond the engine's, for docs/PERFORMANCE.md.
         .executableTarget(
             name: "SweepReport",

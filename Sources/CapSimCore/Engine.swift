@@ -83,19 +83,7 @@ public enum Engine {
 
             if workforce != nil {
                 fill(&workforceInputs, state: state, policy: policy, yearIndex: yearIndex)
-                // glue: replaced on merge (the new ResettlementModel takes `workforceInputs` directly).
-                func perScenario(_ a: [Double]) -> [[Double]] {
-                    (0..<S).map { s in Sector.allCases.map { a[$0.index * S + s] } }
-                }
-                let targets = (0..<S).map { s in
-                    Sector.allCases.map { σ -> Double? in
-                        let k = σ.index * S + s
-                        return workforceInputs.hasTarget[k] ? workforceInputs.targetCapacity10kt[k] : nil
-                    }
-                }
-                workforce!.step(yearIndex: yearIndex, year: year, displaced: perScenario(workforceInputs.displacedWorkers),
-                                capacityCut: perScenario(workforceInputs.capacityCut10kt), targets: targets,
-                                operatingWorkersLastYear: perScenario(workforceInputs.operatingWorkersLastYear))
+                workforce!.step(yearIndex: yearIndex, year: year, inputs: workforceInputs)
             }
             if finance != nil {
                 finance!.step(yearIndex: yearIndex, year: year, closed: state.closedThisYear, opened: state.openedThisYear)

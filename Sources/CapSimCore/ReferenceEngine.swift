@@ -25,7 +25,7 @@ public enum ReferenceEngine {
         var closures: [ClosureEvent] = [], openings: [OpeningEvent] = [], shortfalls: [TargetShortfall] = []
         var exits: [(facility: Int, enterprise: String)] = []
         var workers = policy.resettlement.map {
-            ResettlementModel(policies: [$0], years: batch.years, sectors: Sector.allCases.filter { s in
+            ReferenceResettlementModel(policies: [$0], years: batch.years, sectors: Sector.allCases.filter { s in
                 facilities.contains { $0.sector == s }
             }, kernel: .loops)
         }

@@ -1,41 +1,73 @@
-import LinearAlgebra
-
-/// Follows displaced workers of every scenario in a batch year by year (docs/MODEL.md §7).
+/// Follows displaced workers of every scenario in a batch year by year, all scenarios in one pass
+/// (docs/MODEL.md §7).
 ///
-/// Stocks are one matrix: rows (state, sex, age band), columns (scenario, sector, channel slot),
-/// where slot 0 holds workers not yet placed and slot `c + 1` those placed through channel `c`.
-/// Each year: closures add workers to slot 0 (`waiting`); channels take from it; the year's costs
-/// are charged on the stocks; then one BLAS product `T · X` per run of scenarios that share `T`
-/// moves everyone to the end of the year.
+/// State (docs/MODEL.md §7.0): stocks are one buffer of blocks, one block per (sector σ, slot),
+/// slot 0 holding workers not yet placed and slot `c + 1` those placed through channel `c`; a block
+/// is `n = 8·cells` rows (state, cell) by `S` scenarios, scenario innermost:
+/// `stocks[((σ·slots + slot)·n + state·cells + cell)·S + s]`. Only blocks that can hold people
+/// are touched: slot 0 of a sector once someone was displaced from it, slot `c + 1` once channel `c`
+/// placed someone from the sector; within a block, only the states reachable from the slot's entry
+/// state. The policy is compiled before the first year (`CompiledResettlementPolicy`); the year
+/// step allocates nothing. The buffers are held by reference: a copy of a model shares its state,
+/// so a model is stepped in one place only (as `Engine` does).
 struct ResettlementModel {
     let structure: WorkforceStructure
-    let channels: [ResettlementChannel]
-    let policies: [ResettlementPolicy]
-    let sectorCount = Sector.allCases.count
-    var slots: Int { channels.count + 1 }
-    /// Transition operator per scenario, and runs of consecutive scenarios that share one.
-    let transitions: [Matrix]
-    /// One sparse operator per run (for the loop kernel).
-    let sparseTransitions: [SparseOperator]
-    let runs: [Range<Int>]
+    let policy: CompiledResettlementPolicy
+    let transition: BatchTransition
     let kernel: Engine.Kernel
-    var stocks: Matrix
-    var scratch: Matrix
-    var capacityLeft: [[Double]]
-    var placedCumulative: [Double]
-    var displacedCumulative: [Double]
-    var awardBalance: [Double]
-    var refundBalance: [Double]
-    var result: ResettlementResult
+    let years: [Int]
+    let sectors: [Sector]
+    let quantities: [ResettlementResult.Quantity]
     let q: QuantityIndex
-    /// Position of each sector index in `result.sectors`, nil for sectors without facilities.
-    let reportedPosition: [Int?]
-    /// Placements when nobody was waiting: channels × sectors × cells of zeros.
-    let noPlacements: [[[Double]]]
-    /// Per scenario, sector index and channel: whether the channel takes the sector's workers.
-    let serves: [[[Bool]]]
 
-    /// Positions of the named quantities in `result.quantities`.
+    let S: Int, J: Int, C: Int, n: Int
+    let sectorCount = Sector.allCases.count
+    var slots: Int { C + 1 }
+    /// Reported sectors: sector index and position in the result.
+    let reported: [(σ: Int, r: Int)]
+    /// Per slot, the rows (state·cells + cell) that can hold people and how the loop kernel visits them.
+    let slotPlans: [BatchTransition.Plan]
+    /// Per slot, whether each state can hold people there.
+    let slotHoldsState: [[Bool]]
+    /// Per channel: whether it is a contract termination in any scenario (severance is summed).
+    let anyTermination: [Bool]
+    /// Per year index: whether any scenario receives award money.
+    let anyFund: [Bool]
+
+    // State, carried over between years.
+    var stocks: FlatBuffer<Double>
+    var scratch: FlatBuffer<Double>
+    /// Per block `σ·slots + slot`: whether it has ever held anyone.
+    var active: [Bool]
+    let capacityLeft: FlatBuffer<Double>
+    /// `[(σ·C + c)·S + s]`.
+    let placedCumulative: FlatBuffer<Double>
+    /// `[σ·S + s]` each.
+    let displacedCumulative: FlatBuffer<Double>
+    let awardBalance: FlatBuffer<Double>
+    let refundBalance: FlatBuffer<Double>
+    /// Result values, `ResettlementResult`'s layout (scenario innermost).
+    let values: FlatBuffer<Double>
+
+    // Scratch, overwritten every year.
+    let capacityThisYear: FlatBuffer<Double>
+    /// `[σ·S + s]`: each sector's pool at the start of allocation; `[σ]`: whether anyone waits.
+    let poolAtStart: FlatBuffer<Double>
+    let sectorWaiting: FlatBuffer<Bool>
+    /// `[j·S + s]`: eligible persons per cell for the channel and sector being allocated.
+    let eligible: FlatBuffer<Double>
+    /// `[s]` vectors.
+    let available: FlatBuffer<Double>, factor: FlatBuffer<Double>
+    let sum0: FlatBuffer<Double>, sum1: FlatBuffer<Double>, sum2: FlatBuffer<Double>
+    /// `[(c·Σ + σ)·S + s]`: persons placed this year and their severance, yuan.
+    let placedNow: FlatBuffer<Double>
+    let severanceNow: FlatBuffer<Double>
+    /// `[σ·S + s]`: award-fund weights and excess; `[s]`: their totals.
+    let fundWeight: FlatBuffer<Double>, fundExcess: FlatBuffer<Double>
+    let totalCut: FlatBuffer<Double>, totalDisplaced: FlatBuffer<Double>
+    let totalWeight: FlatBuffer<Double>, totalExcess: FlatBuffer<Double>
+
+    /// Positions of the named quantities in the result.
     struct QuantityIndex {
         var displaced = 0, displacedCumulative = 1
         var state: [Int] = []
@@ -51,32 +83,18 @@ struct ResettlementModel {
             $0.structure == first.structure && $0.channels.map(\.id) == first.channels.map(\.id)
         }, "scenarios of one batch must share age bands and channel ids")
         structure = first.structure
-        channels = first.channels
-        self.policies = policies
-        var ts: [Matrix] = []
-        var runs: [Range<Int>] = []
-        for (s, p) in policies.enumerated() {
-            if s > 0, p.transitions == policies[s - 1].transitions {
-                ts.append(ts[s - 1])
-                runs[runs.count - 1] = runs[runs.count - 1].lowerBound..<(s + 1)
-            } else {
-                ts.append(TransitionMatrix.build(first.structure, p.transitions))
-                runs.append(s..<(s + 1))
-            }
-        }
-        transitions = ts
-        sparseTransitions = kernel == .loops ? runs.map { SparseOperator(ts[$0.lowerBound]) } : []
-        self.runs = runs
+        let compiled = CompiledResettlementPolicy(policies, years: years)
+        let transition = BatchTransition(structure: first.structure, rates: policies.map(\.transitions))
+        policy = compiled
+        self.transition = transition
         self.kernel = kernel
-        let n = TransitionMatrix.size(first.structure)
-        let columns = policies.count * Sector.allCases.count * (first.channels.count + 1)
-        stocks = Matrix(rowCount: n, columnCount: columns)
-        scratch = stocks
-        capacityLeft = policies.map { $0.channels.map { $0.capacityTotalPersons ?? .infinity } }
-        placedCumulative = [Double](repeating: 0, count: policies.count * Sector.allCases.count * first.channels.count)
-        displacedCumulative = [Double](repeating: 0, count: policies.count * Sector.allCases.count)
-        awardBalance = displacedCumulative
-        refundBalance = displacedCumulative
+        self.years = years
+        self.sectors = sectors
+        S = policies.count
+        J = first.structure.cellCount
+        C = first.channels.count
+        n = TransitionMatrix.size(first.structure)
+        let Σ = Sector.allCases.count
 
         var quantities: [ResettlementResult.Quantity] = [
             .init(name: "workers_displaced", unit: "persons"),
@@ -98,222 +116,350 @@ struct ResettlementModel {
         index.awardBalance = add("central_award_balance", "yuan")
         index.refundAccrued = add("job_retention_refund_accrued", "yuan")
         index.refundBalance = add("job_retention_refund_balance", "yuan")
+        self.quantities = quantities
         q = index
-        result = ResettlementResult(quantities: quantities, years: years, sectors: sectors,
-                                    scenarioCount: policies.count)
-        reportedPosition = Sector.allCases.map { σ in sectors.firstIndex(of: σ) }
-        noPlacements = Array(repeating: Array(repeating: [Double](repeating: 0, count: first.structure.cellCount),
-                                              count: Sector.allCases.count), count: first.channels.count)
-        serves = policies.map { p in Sector.allCases.map { σ in p.channels.map { $0.accepts(σ) } } }
+        reported = sectors.enumerated().map { (σ: $0.element.index, r: $0.offset) }
+
+        // Rows each slot can hold: slot 0 from `waiting`, slot c + 1 from the channel's entry states.
+        let cells = J
+        let seeds = [[WorkerState.waiting.index]] + compiled.entryStates
+        let holds = seeds.map { transition.reachableStates(from: $0, cellCount: cells) }
+        slotPlans = holds.map { states in transition.plan(rows: states.flatMap { st in (0..<cells).map { st * cells + $0 } }) }
+        slotHoldsState = holds.map { states in WorkerState.allCases.map { states.contains($0.index) } }
+        let S = policies.count
+        anyTermination = (0..<compiled.channelCount).map { c in (0..<S).contains { compiled.isContractTermination[c * S + $0] } }
+        anyFund = years.indices.map { y in (0..<S).contains { compiled.fundAmount[y * S + $0] != 0 } }
+
+        stocks = FlatBuffer(repeating: 0, count: Σ * (C + 1) * n * S)
+        scratch = FlatBuffer(repeating: 0, count: Σ * (C + 1) * n * S)
+        active = [Bool](repeating: false, count: Σ * (C + 1))
+        capacityLeft = FlatBuffer(compiled.capacityTotal.array)
+        placedCumulative = FlatBuffer(repeating: 0, count: Σ * C * S)
+        displacedCumulative = FlatBuffer(repeating: 0, count: Σ * S)
+        awardBalance = FlatBuffer(repeating: 0, count: Σ * S)
+        refundBalance = FlatBuffer(repeating: 0, count: Σ * S)
+        values = FlatBuffer(repeating: 0, count: years.count * sectors.count * quantities.count * S)
+        capacityThisYear = FlatBuffer(repeating: 0, count: C * S)
+        poolAtStart = FlatBuffer(repeating: 0, count: Σ * S)
+        sectorWaiting = FlatBuffer(repeating: false, count: Σ)
+        eligible = FlatBuffer(repeating: 0, count: J * S)
+        available = FlatBuffer(repeating: 0, count: S)
+        factor = FlatBuffer(repeating: 0, count: S)
+        sum0 = FlatBuffer(repeating: 0, count: S)
+        sum1 = FlatBuffer(repeating: 0, count: S)
+        sum2 = FlatBuffer(repeating: 0, count: S)
+        placedNow = FlatBuffer(repeating: 0, count: C * Σ * S)
+        severanceNow = FlatBuffer(repeating: 0, count: C * Σ * S)
+        fundWeight = FlatBuffer(repeating: 0, count: Σ * S)
+        fundExcess = FlatBuffer(repeating: 0, count: Σ * S)
+        totalCut = FlatBuffer(repeating: 0, count: S)
+        totalDisplaced = FlatBuffer(repeating: 0, count: S)
+        totalWeight = FlatBuffer(repeating: 0, count: S)
+        totalExcess = FlatBuffer(repeating: 0, count: S)
     }
 
-    @inline(__always) func column(_ s: Int, _ σ: Int, _ slot: Int) -> Int { (s * sectorCount + σ) * slots + slot }
-    @inline(__always) func flat(_ s: Int, _ σ: Int) -> Int { s * sectorCount + σ }
-
-    /// Position of sector index `σ` in the result, or nil when the sector has no facilities.
-    func reported(_ σ: Int) -> Int? { reportedPosition[σ] }
-
-    /// Records a value for sector index `σ` if it is reported.
-    mutating func record(_ v: Double, _ quantity: Int, year y: Int, sector σ: Int, scenario s: Int, add: Bool = true) {
-        guard let r = reported(σ) else { return }
-        if add { result.add(v, year: y, sector: r, quantity: quantity, scenario: s) } else {
-            result.set(v, year: y, sector: r, quantity: quantity, scenario: s)
-        }
+    /// The result so far (a copy of the values).
+    var result: ResettlementResult {
+        var out = ResettlementResult(quantities: quantities, years: years, sectors: sectors, scenarioCount: S)
+        out.values = values.array
+        return out
     }
 
-    /// Charges `amount` to `payer` for sector `σ`, drawing funds first where the payer is a fund.
-    mutating func charge(_ amount: Double, to payer: Payer, year y: Int, sector σ: Int, scenario s: Int) {
+    /// Start of block (σ, slot) in `stocks`.
+    @inline(__always) func block(_ σ: Int, _ slot: Int) -> Int { (σ * slots + slot) * n * S }
+
+    /// The `S` values of quantity `quantity` for year `y` and result position `r`.
+    @inline(__always) func out(_ y: Int, _ r: Int, _ quantity: Int) -> UnsafeMutablePointer<Double> {
+        values.base + ((y * sectors.count + r) * quantities.count + quantity) * S
+    }
+
+    /// Charges `amount` to `payer` for sector `σ` (result position `r`) in scenario `s`, drawing the
+    /// sector's award or refund balance first where the payer is a fund (docs/MODEL.md §7.5).
+    @inline(__always)
+    func charge(_ amount: Double, to payerIndex: Int, y: Int, σ: Int, r: Int, s: Int) {
         guard amount > 0 else { return }
         var rest = amount
-        var payer = payer
-        switch payer {
-        case .centralAward:
-            let use = min(rest, awardBalance[flat(s, σ)])
-            awardBalance[flat(s, σ)] -= use
-            record(use, q.paid[Payer.centralAward.index], year: y, sector: σ, scenario: s)
+        var payer = payerIndex
+        if payer == Payer.centralAward.index {
+            let i = σ * S + s
+            let use = min(rest, awardBalance[i])
+            awardBalance[i] -= use
+            out(y, r, q.paid[payer])[s] += use
             rest -= use
-            payer = policies[s].awardFund?.fallbackPayer ?? .provincialBudget
-        case .jobRetentionRefund:
-            let use = min(rest, refundBalance[flat(s, σ)])
-            refundBalance[flat(s, σ)] -= use
-            record(use, q.paid[Payer.jobRetentionRefund.index], year: y, sector: σ, scenario: s)
+            payer = policy.awardFallbackPayer[s]
+        } else if payer == Payer.jobRetentionRefund.index {
+            let i = σ * S + s
+            let use = min(rest, refundBalance[i])
+            refundBalance[i] -= use
+            out(y, r, q.paid[payer])[s] += use
             rest -= use
-            payer = .enterprise
-        default:
-            break
+            payer = Payer.enterprise.index
         }
-        if rest > 0 { record(rest, q.paid[payer.index], year: y, sector: σ, scenario: s) }
+        if rest > 0 { out(y, r, q.paid[payer])[s] += rest }
     }
 
-    /// Sum of a state's stock over the cells of one column.
-    func stock(_ state: WorkerState, column c: Int) -> Double {
-        // A state's cells are contiguous rows of the column.
-        let cells = structure.cellCount
-        let start = TransitionMatrix.index(state, cell: 0, structure) + c * stocks.rowCount
-        return stocks.withUnsafeBufferPointer { p in
-            var sum = 0.0
-            for k in start..<(start + cells) { sum += p[k] }
-            return sum
+    /// Advances every scenario through `year` (docs/MODEL.md §7, steps 1-7).
+    mutating func step(yearIndex y: Int, year: Int, inputs: WorkforceYearInputs) {
+        displace(y, inputs)
+        accrueRefunds(y, inputs)
+        if anyFund[y] { allocateAwardFunds(y, inputs) }
+        allocateToChannels(y)
+        chargeCosts(y)
+        moveToEndOfYear()
+        recordEndOfYear(y)
+    }
+
+    /// 1. Closures put their workers in slot 0 (`waiting`); back wages are charged.
+    private mutating func displace(_ y: Int, _ inputs: WorkforceYearInputs) {
+        let K = structure.bandCount, waitingRow = WorkerState.waiting.index * J
+        for (σ, r) in reported {
+            var any = false
+            for s in 0..<S where inputs.displacedWorkers[σ * S + s] > 0 {
+                precondition(policy.hasProfile[σ * S + s], "no workforce profile for sector \(Sector.allCases[σ].rawValue)")
+                any = true
+            }
+            guard any else { continue }
+            active[σ * slots] = true
+            inputs.displacedWorkers.withUnsafeBufferPointer { dp in
+                let d = dp.baseAddress! + σ * S
+                let base = stocks.base + block(σ, 0)
+                for j in 0..<J {
+                    let sex = policy.sexShare.base + (σ * 2 + j / K) * S
+                    let age = policy.ageShare.base + (σ * J + j) * S
+                    let w = base + (waitingRow + j) * S
+                    for s in 0..<S { w[s] += d[s] * sex[s] * age[s] }
+                }
+                let displaced = out(y, r, q.displaced), back = out(y, r, q.backWages)
+                for s in 0..<S {
+                    let dd = d[s]
+                    displacedCumulative[σ * S + s] += dd
+                    displaced[s] += dd
+                    let backWages = dd * policy.arrearsMonths[σ * S + s] * policy.wage[σ * S + s] / 12
+                    back[s] += backWages
+                    charge(backWages, to: policy.backWagesPayer[s], y: y, σ: σ, r: r, s: s)
+                }
+            }
         }
     }
 
-    /// Advances every scenario through `year`.
-    ///
-    /// - Parameters:
-    ///   - displaced: per scenario, per sector index, headcount of the units closed this year.
-    ///   - capacityCut: per scenario, per sector index, capacity closed this year (10 kt/yr).
-    ///   - targets: per scenario, per sector index, the year's target if any (10 kt/yr).
-    ///   - operatingWorkersLastYear: per scenario, per sector index, workers of units operating at
-    ///     the end of last year (the base of last year's insurance premiums).
-    mutating func step(yearIndex y: Int, year: Int, displaced: [[Double]], capacityCut: [[Double]],
-                       targets: [[Double?]], operatingWorkersLastYear: [[Double]]) {
-        let cells = structure.cellCount
-        for s in policies.indices {
-            let policy = policies[s]
-            // 1. Closures put their workers in the waiting slot; back wages are paid.
-            for σ in 0..<sectorCount where displaced[s][σ] > 0 {
-                let sector = Sector.allCases[σ]
-                guard let profile = policy.sectors[sector] else {
-                    preconditionFailure("no workforce profile for sector \(sector.rawValue)")
-                }
-                let split = profile.cells(workers: displaced[s][σ], structure: structure)
-                let col = column(s, σ, 0)
-                for cell in 0..<cells {
-                    stocks[TransitionMatrix.index(.waiting, cell: cell, structure), col] += split[cell]
-                }
-                displacedCumulative[flat(s, σ)] += displaced[s][σ]
-                record(displaced[s][σ], q.displaced, year: y, sector: σ, scenario: s)
-                let backWages = displaced[s][σ] * profile.wageArrearsMonths * profile.wageYuanPerYear / 12
-                record(backWages, q.backWages, year: y, sector: σ, scenario: s)
-                charge(backWages, to: policy.backWagesPayer, year: y, sector: σ, scenario: s)
+    /// 2. Job-retention refunds: a share of last year's unemployment-insurance premiums.
+    private func accrueRefunds(_ y: Int, _ inputs: WorkforceYearInputs) {
+        let rate = policy.refundRate.base + y * S
+        for (σ, r) in reported {
+            let accrued = out(y, r, q.refundAccrued)
+            for s in 0..<S {
+                let a = rate[s] * inputs.operatingWorkersLastYear[σ * S + s] * policy.wage[σ * S + s]
+                refundBalance[σ * S + s] += a
+                accrued[s] += a
             }
-            // 2. Job-retention refunds: a share of last year's unemployment-insurance premiums.
-            for σ in 0..<sectorCount {
-                guard let profile = policy.sectors[Sector.allCases[σ]] else { continue }
-                let accrued = policy.jobRetentionRefundShare * policy.socialInsurance.unemployment.rate(in: year - 1)
-                    * operatingWorkersLastYear[s][σ] * profile.wageYuanPerYear
-                refundBalance[flat(s, σ)] += accrued
-                record(accrued, q.refundAccrued, year: y, sector: σ, scenario: s)
+        }
+    }
+
+    /// 3. The year's central award funds, split between the fund's sectors (docs/MODEL.md §7.6);
+    /// totals are summed in sector order.
+    private func allocateAwardFunds(_ y: Int, _ inputs: WorkforceYearInputs) {
+        let Σ = sectorCount
+        let amount = policy.fundAmount.base + y * S
+        for s in 0..<S { totalCut[s] = 0; totalDisplaced[s] = 0; totalWeight[s] = 0; totalExcess[s] = 0 }
+        for σ in 0..<Σ {
+            for s in 0..<S where policy.inFund[σ * S + s] {
+                totalCut[s] += inputs.capacityCut10kt[σ * S + s]
+                totalDisplaced[s] += inputs.displacedWorkers[σ * S + s]
             }
-            // 3. Central award funds for the year.
-            if let fund = policy.awardFund, let amount = fund.amountYuanByYear[year] {
-                var cut: [Sector: Double] = [:], workers: [Sector: Double] = [:], goal: [Sector: Double] = [:]
-                for sector in Sector.allCases {
-                    cut[sector] = capacityCut[s][sector.index]
-                    workers[sector] = displaced[s][sector.index]
-                    goal[sector] = targets[s][sector.index]
-                }
-                let split = AwardFundAllocation.split(amount: amount, fund: fund, capacityCut: cut,
-                                                      displaced: workers, target: goal)
-                for (sector, yuan) in split.bySector {
-                    awardBalance[flat(s, sector.index)] += yuan
-                    record(yuan, q.awardAllocated, year: y, sector: sector.index, scenario: s)
-                }
+        }
+        for σ in 0..<Σ {
+            for s in 0..<S {
+                let i = σ * S + s
+                guard policy.inFund[i] else { fundWeight[i] = 0; fundExcess[i] = 0; continue }
+                let cut = inputs.capacityCut10kt[i]
+                let cutShare = totalCut[s] > 0 ? cut / totalCut[s] : 0
+                let workerShare = totalDisplaced[s] > 0 ? inputs.displacedWorkers[i] / totalDisplaced[s] : 0
+                let w = (policy.capacityWeight[s] * cutShare + policy.workersWeight[s] * workerShare) * policy.difficulty[i]
+                fundWeight[i] = w
+                totalWeight[s] += w
+                let x = inputs.hasTarget[i] ? max(0, cut - inputs.targetCapacity10kt[i]) : 0
+                fundExcess[i] = x
+                totalExcess[s] += x
             }
-            // 4. Channels take from the waiting pool (nothing to do when nobody waits).
-            var waiting = 0.0
-            for σ in 0..<sectorCount where reportedPosition[σ] != nil {
-                for cell in 0..<cells { waiting += stocks[TransitionMatrix.index(.waiting, cell: cell, structure), column(s, σ, 0)] }
+        }
+        for (σ, r) in reported {
+            let allocated = out(y, r, q.awardAllocated)
+            for s in 0..<S {
+                let i = σ * S + s
+                let base = policy.baseShare[s] * amount[s]
+                let reward = amount[s] - base
+                var yuan = totalWeight[s] > 0 ? base * fundWeight[i] / totalWeight[s] : 0
+                yuan += totalExcess[s] > 0 ? reward * fundExcess[i] / totalExcess[s] : 0
+                awardBalance[i] += yuan
+                allocated[s] += yuan
             }
-            var placed = noPlacements
-            if waiting > 0 {
-                var pool = (0..<sectorCount).map { σ in
-                    (0..<cells).map { stocks[TransitionMatrix.index(.waiting, cell: $0, structure), column(s, σ, 0)] }
+        }
+    }
+
+    /// 4. Channels, in order, take from each sector's waiting pool (docs/MODEL.md §7.2).
+    private mutating func allocateToChannels(_ y: Int) {
+        let Σ = sectorCount
+        for i in 0..<(C * S) { capacityThisYear[i] = policy.capacityPerYear[i] }
+        for σ in 0..<Σ { sectorWaiting[σ] = false }
+        for (σ, _) in reported where active[σ * slots] {
+            let pool = stocks.base + block(σ, 0)
+            let start = poolAtStart.base + σ * S
+            for s in 0..<S { start[s] = 0 }
+            for j in 0..<J { let row = pool + j * S; for s in 0..<S { start[s] += row[s] } }
+            var any = false
+            for s in 0..<S where start[s] > 0 { any = true; break }
+            sectorWaiting[σ] = any
+            for c in 0..<C where policy.acceptsAny[c * Σ + σ] {
+                let i = (c * Σ + σ) * S
+                for s in 0..<S { placedNow[i + s] = 0; severanceNow[i + s] = 0 }
+            }
+        }
+        for c in 0..<C {
+            for (σ, r) in reported where policy.acceptsAny[c * Σ + σ] && sectorWaiting[σ] {
+                let pool = stocks.base + block(σ, 0)
+                let g = policy.eligibleShare.base + c * J * S
+                for s in 0..<S { available[s] = 0 }
+                for j in 0..<J {
+                    let e = eligible.base + j * S, p = pool + j * S, gj = g + j * S
+                    for s in 0..<S { e[s] = p[s] * gj[s]; available[s] += e[s] }
                 }
-                var capacity = channels.indices.map {
-                    ChannelAllocation.Capacity(total: capacityLeft[s][$0],
-                                               thisYear: policy.channels[$0].capacityPerYearPersons ?? .infinity)
-                }
-                placed = ChannelAllocation.allocate(pool: &pool, channels: policy.channels, capacity: &capacity,
-                                                        structure: structure)
-                for c in channels.indices { capacityLeft[s][c] = capacity[c].total }
-                for σ in 0..<sectorCount {
-                    for cell in 0..<cells {
-                        stocks[TransitionMatrix.index(.waiting, cell: cell, structure), column(s, σ, 0)] = pool[σ][cell]
+                var anyTake = false
+                let cs = c * S, cσ = (c * Σ + σ) * S
+                for s in 0..<S {
+                    var take = min(available[s], capacityLeft[cs + s], capacityThisYear[cs + s])
+                    take = min(take, policy.share[cs + s] * poolAtStart[σ * S + s])
+                    let taking = policy.accepts[cσ + s] && available[s] > 0 && take > 0
+                    factor[s] = taking ? take / available[s] : 0
+                    if taking {
+                        capacityLeft[cs + s] -= take
+                        capacityThisYear[cs + s] -= take
+                        anyTake = true
                     }
-                    for (c, channel) in policy.channels.enumerated() {
-                        let persons = placed[c][σ].reduce(0, +)
-                        guard persons > 0 else { continue }
-                        for cell in 0..<cells {
-                            stocks[TransitionMatrix.index(channel.kind.entryState, cell: cell, structure),
-                                   column(s, σ, c + 1)] += placed[c][σ][cell]
+                }
+                guard anyTake else { continue }
+                active[σ * slots + c + 1] = true
+                let target = stocks.base + block(σ, c + 1)
+                let persons = placedNow.base + cσ, severance = severanceNow.base + cσ
+                let wage = policy.wage.base + σ * S
+                let entry = policy.commonEntryState[c]
+                for j in 0..<J {
+                    let e = eligible.base + j * S, p = pool + j * S
+                    let service = policy.serviceYears[j]
+                    if let state = entry {
+                        let t = target + (state * J + j) * S
+                        for s in 0..<S {
+                            let moved = e[s] * factor[s]
+                            p[s] -= moved
+                            t[s] += moved
+                            persons[s] += moved
                         }
-                        placedCumulative[flat(s, σ) * channels.count + c] += persons
-                        record(persons, q.placed[c], year: y, sector: σ, scenario: s)
+                    } else {
+                        for s in 0..<S {
+                            let moved = e[s] * factor[s]
+                            p[s] -= moved
+                            target[(policy.entryState[cs + s] * J + j) * S + s] += moved
+                            persons[s] += moved
+                        }
+                    }
+                    if anyTermination[c] {
+                        for s in 0..<S { severance[s] += e[s] * factor[s] * service * wage[s] / 12 }
                     }
                 }
-            }
-            // 5. The year's costs, charged on the stocks after this year's placements (MODEL.md §7.4).
-            for σ in 0..<sectorCount where reportedPosition[σ] != nil {
-                guard let profile = policy.sectors[Sector.allCases[σ]] else { continue }
-                let wage = profile.wageYuanPerYear
-                for (c, channel) in policy.channels.enumerated() where serves[s][σ][c] {
-                    let col = column(s, σ, c + 1)
-                    let newcomers = placed[c][σ]
-                    let oneOff = channel.oneOffYuanPerPerson * newcomers.reduce(0, +)
-                    let annual = (channel.annualYuanPerPerson + channel.annualShareOfWage * wage)
-                        * stock(channel.kind.entryState, column: col)
-                    var cost = oneOff + annual
-                    charge(oneOff + annual, to: channel.payer, year: y, sector: σ, scenario: s)
-                    if channel.kind == .contractTermination {
-                        // Statutory severance: one month's wage per year of service (Labour Contract Law art. 47).
-                        var severance = 0.0
-                        for sex in Sex.allCases {
-                            for k in 0..<structure.bandCount {
-                                severance += newcomers[structure.cell(sex, k)] * structure.serviceYears(k) * wage / 12
-                            }
-                        }
-                        cost += severance
-                        charge(severance, to: .enterprise, year: y, sector: σ, scenario: s)
-                    }
-                    // Internal retirees: the enterprise keeps paying social insurance on the wage base.
-                    let retirees = stock(.internallyRetired, column: col)
-                    let contributions = retirees * wage * policy.socialInsurance.total(in: year)
-                    cost += contributions
-                    charge(contributions, to: .enterprise, year: y, sector: σ, scenario: s)
-                    let benefits = stock(.unemployed, column: col) * policy.unemploymentBenefitYuanPerYear
-                    cost += benefits
-                    charge(benefits, to: .unemploymentInsurance, year: y, sector: σ, scenario: s)
-                    record(cost, q.channelCost[c], year: y, sector: σ, scenario: s)
+                let placed = out(y, r, q.placed[c])
+                let cumulative = placedCumulative.base + (σ * C + c) * S
+                for s in 0..<S {
+                    placed[s] += persons[s]
+                    cumulative[s] += persons[s]
                 }
             }
         }
-        // 6. Everyone moves to the end of the year: X ← T · X, per run of scenarios sharing T
-        //    (one dgemm per run, or a loop over T's non-zeros).
-        for (r, run) in runs.enumerated() {
-            let cols = (run.lowerBound * sectorCount * slots)..<(run.upperBound * sectorCount * slots)
-            switch kernel {
-            case .blas: Matrix.gemm(transitions[run.lowerBound], stocks, columns: cols, into: &scratch)
-            case .loops: sparseTransitions[r].apply(stocks, columns: cols, into: &scratch)
+    }
+
+    /// Sum over cells of one state's rows of a block, per scenario, into `into`.
+    @inline(__always)
+    private func stateSum(_ b: UnsafeMutablePointer<Double>, state: Int, into: FlatBuffer<Double>) {
+        let v = into.base
+        for s in 0..<S { v[s] = 0 }
+        for j in 0..<J { let row = b + (state * J + j) * S; for s in 0..<S { v[s] += row[s] } }
+    }
+
+    /// 5. The year's costs, on the stocks after this year's placements (docs/MODEL.md §7.4).
+    private func chargeCosts(_ y: Int) {
+        let Σ = sectorCount
+        let retired = WorkerState.internallyRetired.index, unemployed = WorkerState.unemployed.index
+        let insurance = policy.insuranceTotal.base + y * S
+        for (σ, r) in reported {
+            let wage = policy.wage.base + σ * S
+            for c in 0..<C where policy.acceptsAny[c * Σ + σ] && active[σ * slots + c + 1] {
+                let b = stocks.base + block(σ, c + 1)
+                let cs = c * S, cσ = (c * Σ + σ) * S
+                if let state = policy.commonEntryState[c] {
+                    stateSum(b, state: state, into: sum0)
+                } else {
+                    for s in 0..<S {
+                        var v = 0.0
+                        let state = policy.entryState[cs + s]
+                        for j in 0..<J { v += b[(state * J + j) * S + s] }
+                        sum0[s] = v
+                    }
+                }
+                if slotHoldsState[c + 1][retired] { stateSum(b, state: retired, into: sum1) } else { for s in 0..<S { sum1[s] = 0 } }
+                if slotHoldsState[c + 1][unemployed] { stateSum(b, state: unemployed, into: sum2) } else { for s in 0..<S { sum2[s] = 0 } }
+                let cost = out(y, r, q.channelCost[c])
+                for s in 0..<S {
+                    let oneOff = policy.oneOffYuanPerPerson[cs + s] * placedNow[cσ + s]
+                    let annual = policy.annualYuanPerPerson[cσ + s] * sum0[s]
+                    var total = oneOff + annual
+                    charge(oneOff + annual, to: policy.payer[cs + s], y: y, σ: σ, r: r, s: s)
+                    if policy.isContractTermination[cs + s] {
+                        let severance = severanceNow[cσ + s]
+                        total += severance
+                        charge(severance, to: Payer.enterprise.index, y: y, σ: σ, r: r, s: s)
+                    }
+                    let contributions = sum1[s] * wage[s] * insurance[s]
+                    total += contributions
+                    charge(contributions, to: Payer.enterprise.index, y: y, σ: σ, r: r, s: s)
+                    let benefits = sum2[s] * policy.benefitYuanPerYear[s]
+                    total += benefits
+                    charge(benefits, to: Payer.unemploymentInsurance.index, y: y, σ: σ, r: r, s: s)
+                    cost[s] += total
+                }
+            }
+        }
+    }
+
+    /// 6. Everyone moves to the end of the year: each touched block `X ← T · X` (docs/MODEL.md §7.3).
+    private mutating func moveToEndOfYear() {
+        for σ in 0..<sectorCount {
+            for slot in 0..<slots where active[σ * slots + slot] {
+                let x = UnsafePointer(stocks.base + block(σ, slot)), t = scratch.base + block(σ, slot)
+                switch kernel {
+                case .loops: transition.applyLoops(x, t, plan: slotPlans[slot])
+                case .blas: transition.applyBLAS(x, t)
+                }
             }
         }
         swap(&stocks, &scratch)
-        // 7. End-of-year stocks and balances.
-        for s in policies.indices {
-            for σ in 0..<sectorCount where reported(σ) != nil {
-                var totals = [Double](repeating: 0, count: WorkerState.allCases.count)
-                let rows = stocks.rowCount, cells = structure.cellCount
-                stocks.withUnsafeBufferPointer { p in
-                    for slot in 0..<slots {
-                        let base = column(s, σ, slot) * rows
-                        for state in 0..<totals.count {
-                            var sum = 0.0
-                            for k in (base + state * cells)..<(base + (state + 1) * cells) { sum += p[k] }
-                            totals[state] += sum
-                        }
-                    }
+    }
+
+    /// 7. End-of-year stocks (per state: per slot the sum over cells, then over slots in order),
+    /// cumulative counts and balances.
+    private func recordEndOfYear(_ y: Int) {
+        for (σ, r) in reported {
+            for state in WorkerState.allCases.indices {
+                let total = out(y, r, q.state[state])
+                for s in 0..<S { total[s] = 0 }
+                for slot in 0..<slots where active[σ * slots + slot] && slotHoldsState[slot][state] {
+                    stateSum(stocks.base + block(σ, slot), state: state, into: sum0)
+                    for s in 0..<S { total[s] += sum0[s] }
                 }
-                for state in WorkerState.allCases {
-                    record(totals[state.index], q.state[state.index], year: y, sector: σ, scenario: s, add: false)
-                }
-                for c in channels.indices {
-                    record(placedCumulative[flat(s, σ) * channels.count + c], q.placedCumulative[c],
-                           year: y, sector: σ, scenario: s, add: false)
-                }
-                record(displacedCumulative[flat(s, σ)], q.displacedCumulative, year: y, sector: σ, scenario: s, add: false)
-                record(awardBalance[flat(s, σ)], q.awardBalance, year: y, sector: σ, scenario: s, add: false)
-                record(refundBalance[flat(s, σ)], q.refundBalance, year: y, sector: σ, scenario: s, add: false)
             }
+            for c in 0..<C {
+                (out(y, r, q.placedCumulative[c])).update(from: placedCumulative.base + (σ * C + c) * S, count: S)
+            }
+            out(y, r, q.displacedCumulative).update(from: displacedCumulative.base + σ * S, count: S)
+            out(y, r, q.awardBalance).update(from: awardBalance.base + σ * S, count: S)
+            out(y, r, q.refundBalance).update(from: refundBalance.base + σ * S, count: S)
         }
     }
 }
