@@ -16,3 +16,15 @@ import Testing
         #expect(Parallel.map(1) { $0 + 5 } == [5])
     }
 }
+
+@Suite struct ParallelRaceTests {
+    /// Many workers writing heap-allocated results at once: under ThreadSanitizer (`.ci/run`'s
+    /// second step) the old `Parallel.map`, which assigned into an array held in a shared class,
+    /// reported an access race here.
+    @Test func concurrentWorkersWriteDisjointSlots() {
+        let results = Parallel.map(256) { i in (0..<(i % 7 + 1)).map { "\(i).\($0)" } }
+        #expect(results.count == 256)
+        for (i, r) in results.enumerated() { #expect(r == (0..<(i % 7 + 1)).map { "\(i).\($0)" }) }
+        #expect(Parallel.map(0) { $0 }.isEmpty)
+    }
+}
