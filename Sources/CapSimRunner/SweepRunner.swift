@@ -46,7 +46,7 @@ public final class SweepRunner: @unchecked Sendable {
         switch spec.design {
         case .fullFactorial: design = FullFactorial(levelCounts: spec.parameters.map { $0.levels ?? 1 })
         case let .monteCarlo(n): design = MonteCarlo(dimension: d, count: n, seed: spec.seed)
-        case let .latinHypercube(n): design = LatinHypercube(dimension: d, count: n, seed: spec.seed)
+        case let .latinHypercube(n): design = LatinHypercube(dimension: d, count: n, seed: spec.seed, correlation: spec.correlation)
         case let .sobol(n): design = SobolSequence(dimension: d, count: n)
         case let .saltelli(n): design = Saltelli(dimension: d, baseCount: n)
         case let .morris(r, p): design = Morris(dimension: d, trajectories: r, levels: p, seed: spec.seed)
@@ -115,7 +115,8 @@ public final class SweepRunner: @unchecked Sendable {
     /// The parameter values of design point `point`, in parameter order.
     public func parameterValues(point: Int) -> [Double] {
         var u = design.point(point)
-        if let c = spec.correlation { u = c.correlatedUnitPoint(u) }
+        // A Latin hypercube induces its correlation itself (Iman–Conover), keeping its strata.
+        if let c = spec.correlation, !(design is LatinHypercube) { u = c.correlatedUnitPoint(u) }
         return zip(spec.parameters, u).map { $0.distribution.quantile($1) }
     }
 
