@@ -47,11 +47,11 @@ import Testing
         }
     }
 
-    /// The strata's normal scores get the target correlation up to the rounding to ranks: measured
-    /// within 0.003 of R at N = 5000 (the tolerance 0.01 is three times that; the sampling error of
-    /// an uncorrected correlation, (1 − ρ²)/√N ≈ 0.007-0.014, would not pass reliably). Spearman's
-    /// correlation is then within 0.01 of the Gaussian copula's (6/π) asin(ρ/2), as for the
-    /// other designs.
+    /// The strata's normal scores get the target correlation up to the rounding to ranks: within
+    /// 0.0006 of R at N = 5000 over 20 seeds (a NumPy replica of the method), so 0.005; the sampling
+    /// error of an uncorrected correlation, (1 − ρ²)/√N ≈ 0.007-0.014, would not pass. Spearman's
+    /// correlation, not controlled directly, stays within 0.011 of the Gaussian copula's
+    /// (6/π) asin(ρ/2) over those seeds, so 0.03 (the runner's copula test uses the same).
     @Test func correlatedHypercubeHasTheTargetRankCorrelation() throws {
         let n = 5000
         for seed: UInt64 in [17, 18] {
@@ -63,8 +63,8 @@ import Testing
                     let rho = Self.target[a, b]
                     let normalScores = Self.correlation(scores[a], scores[b])
                     let spearman = Self.correlation(ranks[a], ranks[b])
-                    #expect(abs(normalScores - rho) < 0.01, "seed \(seed), (\(a), \(b)): normal-scores correlation \(normalScores) for \(rho)")
-                    #expect(abs(spearman - 6 / Double.pi * asin(rho / 2)) < 0.01, "seed \(seed), (\(a), \(b)): Spearman \(spearman)")
+                    #expect(abs(normalScores - rho) < 0.005, "seed \(seed), (\(a), \(b)): normal-scores correlation \(normalScores) for \(rho)")
+                    #expect(abs(spearman - 6 / Double.pi * asin(rho / 2)) < 0.03, "seed \(seed), (\(a), \(b)): Spearman \(spearman)")
                 }
             }
         }
