@@ -92,12 +92,22 @@ public final class SweepRunner: @unchecked Sendable {
                    "policies": spec.policies.map(\.name).joined(separator: ","), "scenario": spec.base.file,
                    "parameter_paths": spec.parameters.map { "\($0.name)=\($0.canonicalPath)\($0.scale ? " (scale)" : "")" }
                        .joined(separator: "; ")]
-                .merging(Self.designInfo(spec.design)) { a, _ in a })
+                .merging(Self.designInfo(spec.design, correlated: spec.correlation != nil)) { a, _ in a })
     }
 
-    private static func designInfo(_ design: SweepDesign) -> [String: String] {
-        if case let .morris(_, levels) = design { return ["morris_levels": String(levels)] }
-        return [:]
+    /// What else fixes the design's points; part of the layout, so a store written with other
+    /// points (an older skip or correlation method) is not resumed or merged with these.
+    private static func designInfo(_ design: SweepDesign, correlated: Bool) -> [String: String] {
+        var info: [String: String] = [:]
+        switch design {
+        case let .morris(_, levels): info["morris_levels"] = String(levels)
+        case let .sobol(n), let .saltelli(n): info["sobol_skip"] = String(SobolSequence.balancedSkip(count: n))
+        default: break
+        }
+        if correlated {
+            if case .latinHypercube = design { info["correlation_method"] = "iman-conover" } else { info["correlation_method"] = "gaussian-copula" }
+        }
+        return info
     }
 
     /// Experiments per batch so that a batch stays within `memoryBudgetBytes` (at most 500; a
