@@ -11,7 +11,7 @@ import LinearAlgebra
 ///
 /// With a target correlation, the permutations are rearranged by Iman and Conover's (1982) rank
 /// correlation induction (`ImanConover.permutations`), so every column still has one point per
-/// stratum and the strata's ranks have the target correlation.
+/// stratum and the strata's normal scores have the target correlation.
 public struct LatinHypercube: Design {
     public let dimension: Int
     public let count: Int

@@ -4,9 +4,10 @@
 ///
 /// Point `i` is computed directly: `x_i = ⊕_k g_k · v_k`, where `g = i ⊕ (i >> 1)` is the Gray code of
 /// `i` and `v_k` the `k`-th direction number (32 bits), so any index range gives the same points as
-/// the whole sequence. Point 0 is the origin, point 1 is ½ in every dimension; published tables list from point 1
-/// (dimension 1: 0.5, 0.75, 0.25, 0.375, 0.875, …). The first dimension is van der Corput's
-/// (all `m_k = 1`); dimensions 2…`maxDimension` use the table below. Up to `2³² − 1` points.
+/// the whole sequence. Point 0 is the origin, point 1 is ½ in every dimension; published tables
+/// list from point 1 (dimension 1: 0.5, 0.75, 0.25, 0.375, 0.875, …). The first dimension is
+/// van der Corput's (all `m_k = 1`); dimensions 2…`maxDimension` use the table below. Up to
+/// `2³² − 1` points.
 public struct SobolSequence: Design {
     public let dimension: Int
     public let count: Int
@@ -43,9 +44,9 @@ public struct SobolSequence: Design {
     /// the points `M ..< M + count` put exactly one point in each interval `[k/count, (k+1)/count)`
     /// of every dimension (like points `0 ..< count`, but without the origin, which a quantile
     /// function maps to −∞ for unbounded inputs). `M ≥ 2` also leaves out point 1, which is ½ in
-    /// every dimension (every `v_1 = 2³¹`), so that `Saltelli`'s first row would have `A = B`.
+    /// every dimension (every `v_1 = 2³¹`) and would give `Saltelli`'s first row `A = B`.
     /// SciPy gives the same points with `qmc.Sobol(d, scramble=False)`, `fast_forward(M)`,
-    /// `random(count)`; SALib's `sobol.sample` with `scramble=False, skip_values=M`.
+    /// `random(count)`.
     public static func balancedSkip(count: Int) -> Int {
         var m = 2
         while m < count { m <<= 1 }
