@@ -12,16 +12,39 @@ public enum Parallel {
 
     /// `body(i)` for every `i` in `0..<count`, each call on a worker thread
     /// (`DispatchQueue.concurrentPerform`), returned in index order.
-    public static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    ///
+    /// Race-free by construction: the result array's storage is allocated once, uninitialised,
+    /// before any worker starts; iteration `i` initialises element `i` and nothing else, through a
+    /// raw pointer (no array, no reference count, no copy-on-write check is touched by a worker);
+    /// the array takes ownership only after `concurrentPerform` has returned, which orders every
+    /// write before the caller's first read.
+    public static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        precondition(count >= 0, "negative count")
+        if count == 0 { return [] }
         if count == 1 { return [body(0)] }
-        let slots = Slots<T>(count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in slots.items[i] = body(i) }
-        return slots.items.map { $0! }
+        return Array(unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            let slots = DisjointSlots(buffer)
+            DispatchQueue.concurrentPerform(iterations: count) { i in slots.initialize(i, to: body(i)) }
+            initializedCount = count
+        }
     }
 }
 
-/// Slots that worker threads fill, each thread its own index: writes never overlap.
-private final class Slots<T>: @unchecked Sendable {
-    var items: [T?]
-    init(_ count: Int) { items = Array(repeating: nil, count: count) }
+/// Uninitialised result slots that worker threads fill, each iteration its own slot, so no two
+/// threads ever touch the same memory. Lives only inside `Parallel.map`'s scope, never stored.
+private struct DisjointSlots<T>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<T>
+    private let count: Int
+
+    init(_ buffer: UnsafeMutableBufferPointer<T>) {
+        guard let base = buffer.baseAddress else { preconditionFailure("no storage for the results") }
+        self.base = base
+        count = buffer.count
+    }
+
+    /// Initialises slot `i`; called exactly once per slot.
+    func initialize(_ i: Int, to value: consuming T) {
+        precondition(i >= 0 && i < count, "slot \(i) outside 0..<\(count)")
+        (base + i).initialize(to: value)
+    }
 }

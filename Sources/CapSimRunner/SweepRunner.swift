@@ -46,7 +46,7 @@ public final class SweepRunner: @unchecked Sendable {
         switch spec.design {
         case .fullFactorial: design = FullFactorial(levelCounts: spec.parameters.map { $0.levels ?? 1 })
         case let .monteCarlo(n): design = MonteCarlo(dimension: d, count: n, seed: spec.seed)
-        case let .latinHypercube(n): design = LatinHypercube(dimension: d, count: n, seed: spec.seed)
+        case let .latinHypercube(n): design = LatinHypercube(dimension: d, count: n, seed: spec.seed, correlation: spec.correlation)
         case let .sobol(n): design = SobolSequence(dimension: d, count: n)
         case let .saltelli(n): design = Saltelli(dimension: d, baseCount: n)
         case let .morris(r, p): design = Morris(dimension: d, trajectories: r, levels: p, seed: spec.seed)
@@ -92,12 +92,22 @@ public final class SweepRunner: @unchecked Sendable {
                    "policies": spec.policies.map(\.name).joined(separator: ","), "scenario": Self.relative(spec.base.file, from: spec.file),
                    "parameter_paths": spec.parameters.map { "\($0.name)=\($0.canonicalPath)\($0.scale ? " (scale)" : "")" }
                        .joined(separator: "; ")]
-                .merging(Self.designInfo(spec.design)) { a, _ in a })
+                .merging(Self.designInfo(spec.design, correlated: spec.correlation != nil)) { a, _ in a })
     }
 
-    private static func designInfo(_ design: SweepDesign) -> [String: String] {
-        if case let .morris(_, levels) = design { return ["morris_levels": String(levels)] }
-        return [:]
+    /// What else fixes the design's points; part of the layout, so a store written with other
+    /// points (an older skip or correlation method) is not resumed or merged with these.
+    private static func designInfo(_ design: SweepDesign, correlated: Bool) -> [String: String] {
+        var info: [String: String] = [:]
+        switch design {
+        case let .morris(_, levels): info["morris_levels"] = String(levels)
+        case let .sobol(n), let .saltelli(n): info["sobol_skip"] = String(SobolSequence.balancedSkip(count: n))
+        default: break
+        }
+        if correlated {
+            if case .latinHypercube = design { info["correlation_method"] = "iman-conover" } else { info["correlation_method"] = "gaussian-copula" }
+        }
+        return info
     }
 
     /// Experiments per batch so that a batch stays within `memoryBudgetBytes` (at most 500; a
@@ -115,7 +125,8 @@ public final class SweepRunner: @unchecked Sendable {
     /// The parameter values of design point `point`, in parameter order.
     public func parameterValues(point: Int) -> [Double] {
         var u = design.point(point)
-        if let c = spec.correlation { u = c.correlatedUnitPoint(u) }
+        // A Latin hypercube induces its correlation itself (Iman–Conover), keeping its strata.
+        if let c = spec.correlation, !(design is LatinHypercube) { u = c.correlatedUnitPoint(u) }
         return zip(spec.parameters, u).map { $0.distribution.quantile($1) }
     }
 

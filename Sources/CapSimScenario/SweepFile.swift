@@ -41,7 +41,7 @@ public enum SweepDesign: Sendable, Equatable {
     case monteCarlo(samples: Int)
     /// `samples` points, one per stratum of every parameter.
     case latinHypercube(samples: Int)
-    /// The first `samples` points of the Sobol' sequence.
+    /// `samples` points of the Sobol' sequence, from the smallest power of two ≥ max(samples, 2) (`SobolSequence.balancedSkip`).
     case sobol(samples: Int)
     /// Saltelli's scheme for Sobol' indices: `baseSamples × (d + 2)` experiments.
     case saltelli(baseSamples: Int)

@@ -1,4 +1,5 @@
 import CapSimCore
+import LinearAlgebra
 
 /// A Latin hypercube: `count` points with exactly one point in each of the `count` equal strata
 /// of every dimension (McKay, Beckman and Conover 1979).
@@ -7,6 +8,10 @@ import CapSimCore
 /// permutation of `0..<n` (Fisher–Yates, from `stream(seed ^ permutationSalt, j)`) and `U_ij ∈ (0,1)`
 /// is a jitter (from `stream(seed, i)`). The permutations depend on `n`, so unlike `MonteCarlo`,
 /// point `i` changes with `count`; for a fixed `count` it does not depend on batching.
+///
+/// With a target correlation, the permutations are rearranged by Iman and Conover's (1982) rank
+/// correlation induction (`ImanConover.permutations`), so every column still has one point per
+/// stratum and the strata's normal scores have the target correlation.
 public struct LatinHypercube: Design {
     public let dimension: Int
     public let count: Int
@@ -17,19 +22,27 @@ public struct LatinHypercube: Design {
 
     static let permutationSalt: UInt64 = 0x4C48_535F_5045_524D  // "LHS_PERM"
 
-    /// `count` points of `dimension` coordinates from `seed`.
-    public init(dimension: Int, count: Int, seed: UInt64) {
+    /// `count` points of `dimension` coordinates from `seed`, with the ranks of the strata
+    /// rearranged to `correlation` (of `dimension` variables) when one is given.
+    public init(dimension: Int, count: Int, seed: UInt64, correlation: Correlation? = nil) {
         precondition(dimension >= 0 && count >= 0, "LatinHypercube: negative size")
+        precondition(correlation == nil || correlation?.dimension == dimension,
+                     "LatinHypercube: correlation of \(correlation?.dimension ?? 0) variables for \(dimension) dimensions")
         self.dimension = dimension
         self.count = count
         self.seed = seed
-        self.permutations = (0..<dimension).map { j in
+        let independent = (0..<dimension).map { j in
             var rng = SplitMix64.stream(seed: seed ^ LatinHypercube.permutationSalt, index: UInt64(j))
             var p = Array(0..<count)
             if count > 1 {
                 for k in stride(from: count - 1, to: 0, by: -1) { p.swapAt(k, rng.index(below: k + 1)) }
             }
             return p
+        }
+        if let correlation {
+            permutations = ImanConover.permutations(independent, correlation: correlation)
+        } else {
+            permutations = independent
         }
     }
 

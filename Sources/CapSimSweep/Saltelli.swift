@@ -1,6 +1,12 @@
 /// Saltelli's sampling scheme for Sobol' indices (Saltelli et al. 2010): base matrices `A` and `B`
-/// (`N × d`) from the first and last `d` coordinates of a `2d`-dimensional Sobol' sequence
-/// (origin skipped), and for each input `i` the matrix `AB_i`: `A` with column `i` taken from `B`.
+/// (`N × d`) from the first and last `d` coordinates of points `M ..< M + N` of a `2d`-dimensional
+/// Sobol' sequence (`M = SobolSequence.balancedSkip(count: N)`, the smallest power of two
+/// `≥ max(N, 2)`), and for each input `i` the matrix `AB_i`: `A` with column `i` taken from `B`.
+///
+/// With `N` a power of two, `A` and `B` each have one point per stratum `[k/N, (k+1)/N)` in every
+/// dimension; for `d ≥ 2` no row has `A = B` (checked for every `N ≤ 2¹⁹`: in the first 2²⁰ points
+/// of every `2d ≤ 32` only points 0 and 1 have equal halves). SALib's `sobol.sample` with
+/// `calc_second_order=False, scramble=False, skip_values=M` gives the same points.
 ///
 /// `N (d + 2)` points, grouped by base row `j`: point `j (d + 2)` is `A_j`, points
 /// `j (d + 2) + 1 + i` are `AB_i,j` for `i = 0..<d`, and point `j (d + 2) + d + 1` is `B_j`. This is
@@ -20,7 +26,7 @@ public struct Saltelli: Design {
                      "Saltelli: 2d = \(2 * dimension) exceeds the \(SobolSequence.maxDimension) Sobol' dimensions")
         self.dimension = dimension
         self.baseCount = baseCount
-        self.sequence = SobolSequence(dimension: 2 * dimension, count: baseCount, skip: 1)
+        self.sequence = SobolSequence(dimension: 2 * dimension, count: baseCount)
     }
 
     /// `N (d + 2)`.

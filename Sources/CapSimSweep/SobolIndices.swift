@@ -3,14 +3,21 @@ import CapSimCore
 /// First-order and total Sobol' indices from the outputs of a `Saltelli` design, with bootstrap
 /// percentile confidence intervals.
 ///
-/// With `f_A`, `f_B`, `f_ABi` the outputs on the `N` rows of `A`, `B`, `AB_i` and `V` the
-/// variance (divisor `2N − 1`) of all `2N` outputs on `A` and `B`:
-/// - first order (Saltelli et al. 2010, table 2 (b)): `S_i = (1/N) Σ_j f_B(j) (f_ABi(j) − f_A(j)) / V`;
+/// With `f_A`, `f_B`, `f_ABi` the outputs on the `N` rows of `A`, `B`, `AB_i`, `m` the mean and `V`
+/// the variance (divisor `2N − 1`) of all `2N` outputs on `A` and `B`:
+/// - first order (Saltelli et al. 2010, table 2 (b), on centred outputs):
+///   `S_i = (1/N) Σ_j (f_B(j) − m) (f_ABi(j) − f_A(j)) / V`;
 /// - total (Jansen 1999): `ST_i = (1/(2N)) Σ_j (f_A(j) − f_ABi(j))² / V`.
+///
+/// Centring `f_B` by `m` (as SALib does by normalising the outputs) makes `S_i` invariant under
+/// `f → a f + c`, as the true index is: uncentred, the estimator is unbiased but its error grows
+/// with `m²/V`, so an outcome far from zero (debt in yuan) gave wrong indices and intervals several
+/// times too wide. `ST_i` only uses differences and was already invariant.
 ///
 /// Bootstrap: replicate `b` draws `N` base rows with replacement (from
 /// `SplitMix64.stream(seed:index: b)`, each row keeping its `A`, `B` and `AB_i` outputs together),
-/// recomputes `V`, `S_i` and `ST_i`, and the interval at confidence `c` runs between the empirical
+/// recomputes `m`, `V`, `S_i` and `ST_i` (so every replicate is invariant too), and the interval
+/// at confidence `c` runs between the empirical
 /// `(1 − c)/2` and `(1 + c)/2` quantiles of the replicates (linear interpolation between order
 /// statistics, the "type 7" definition).
 public struct SobolIndices: Equatable, Sendable {
@@ -85,7 +92,7 @@ public struct SobolIndices: Equatable, Sendable {
             var t = 0.0
             for j in rows {
                 let fA = outputs[j * stride]
-                let fB = outputs[j * stride + d + 1]
+                let fB = outputs[j * stride + d + 1] - mean
                 let fAB = outputs[j * stride + 1 + i]
                 s += fB * (fAB - fA)
                 t += (fA - fAB) * (fA - fAB)

@@ -4,13 +4,14 @@
 ///
 /// Point `i` is computed directly: `x_i = ⊕_k g_k · v_k`, where `g = i ⊕ (i >> 1)` is the Gray code of
 /// `i` and `v_k` the `k`-th direction number (32 bits), so any index range gives the same points as
-/// the whole sequence. Point 0 is the origin; published tables list from point 1
-/// (dimension 1: 0.5, 0.75, 0.25, 0.375, 0.875, …). The first dimension is van der Corput's
-/// (all `m_k = 1`); dimensions 2…`maxDimension` use the table below. Up to `2³² − 1` points.
+/// the whole sequence. Point 0 is the origin, point 1 is ½ in every dimension; published tables
+/// list from point 1 (dimension 1: 0.5, 0.75, 0.25, 0.375, 0.875, …). The first dimension is
+/// van der Corput's (all `m_k = 1`); dimensions 2…`maxDimension` use the table below. Up to
+/// `2³² − 1` points.
 public struct SobolSequence: Design {
     public let dimension: Int
     public let count: Int
-    /// Index of the first point returned by `point(0)`: 1 skips the origin.
+    /// Index of the first point returned by `point(0)`; by default `balancedSkip(count:)`.
     public let skip: Int
     /// `directions[j][k]`: direction number `v_{k+1}` of dimension `j`, scaled by 2³².
     let directions: [[UInt32]]
@@ -37,8 +38,25 @@ public struct SobolSequence: Design {
     /// The largest supported dimension.
     public static var maxDimension: Int { joeKuo.count + 1 }
 
-    /// Points `skip ..< skip + count` of the `dimension`-dimensional sequence.
-    public init(dimension: Int, count: Int, skip: Int = 1) {
+    /// The default skip for `count` points: the smallest power of two `M ≥ max(count, 2)`.
+    ///
+    /// Points `M ..< 2M` are one aligned block of the sequence, so when `count` is a power of two
+    /// the points `M ..< M + count` put exactly one point in each interval `[k/count, (k+1)/count)`
+    /// of every dimension (like points `0 ..< count`, but without the origin, which a quantile
+    /// function maps to −∞ for unbounded inputs). `M ≥ 2` also leaves out point 1, which is ½ in
+    /// every dimension (every `v_1 = 2³¹`) and would give `Saltelli`'s first row `A = B`.
+    /// SciPy gives the same points with `qmc.Sobol(d, scramble=False)`, `fast_forward(M)`,
+    /// `random(count)`.
+    public static func balancedSkip(count: Int) -> Int {
+        var m = 2
+        while m < count { m <<= 1 }
+        return m
+    }
+
+    /// Points `skip ..< skip + count` of the `dimension`-dimensional sequence (`skip` defaults
+    /// to `balancedSkip(count:)`).
+    public init(dimension: Int, count: Int, skip: Int? = nil) {
+        let skip = skip ?? SobolSequence.balancedSkip(count: count)
         precondition(dimension >= 1 && dimension <= SobolSequence.maxDimension,
                      "SobolSequence: dimension \(dimension) outside 1...\(SobolSequence.maxDimension)")
         precondition(count >= 0 && skip >= 0 && skip + count <= Int(UInt32.max),

@@ -208,6 +208,12 @@ enum SweepFixture {
         #expect(abs(spearman - 6 / Double.pi * asin(0.35)) < 0.03, "Spearman \(spearman)")
         // Marginals stay uniform on [0.5, 1.5].
         #expect(points.allSatisfy { (0.5...1.5).contains($0[0]) && (0.5...1.5).contains($0[1]) })
+        // And the hypercube keeps one point per stratum (a copula applied after it did not); the
+        // method is part of the layout, so a store with copula points is not resumed.
+        #expect(runner.layout.info["correlation_method"] == "iman-conover")
+        for j in 0..<2 {
+            #expect(Set(points.map { Int((($0[j] - 0.5) * 4000).rounded(.down)) }).count == 4000, "parameter \(j)")
+        }
     }
 
     @Test func batchesFitTheMemoryBudget() throws {
