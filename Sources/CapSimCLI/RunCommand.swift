@@ -53,6 +53,7 @@ public struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("\(loaded.name): \(loaded.title), \(loaded.baseYear)-\(loaded.endYear)")
+        print(HeadlineFigures(result: result).render())
         print(SummaryTable.render(result))
         if let workers = SummaryTable.renderWorkers(result) { print(workers) }
         if let debt = SummaryTable.renderDebt(result) { print(debt) }
