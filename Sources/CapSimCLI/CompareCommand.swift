@@ -2,6 +2,7 @@ import ArgumentParser
 import CapSimCore
 import CapSimIO
 import CapSimScenario
+import Foundation
 
 /// `capsim compare`: run a base scenario and its variants, and show what each variant changes.
 public struct CompareCommand: ParsableCommand {
@@ -15,9 +16,15 @@ public struct CompareCommand: ParsableCommand {
             base_value,variant_value,difference,difference_pct), difference = variant - base, \
             difference_pct = difference / |base| x 100 (empty when the base is 0). \
             closure_changes.csv lists every unit that closes earlier, later, no longer or newly in \
-            a variant, with the year and rule in each run. The terminal shows the largest \
-            differences relative to the base first (values that appear from 0 at the top). \
-            Scenarios must share their base year; units are matched by facility id.
+            a variant, with the year and rule in each run. headline_comparison.csv has the headline \
+            figures (capacity closed, workers displaced, placed, unemployed at the peak and the end, \
+            costs by payer, debt written off, swapped, stripped, bank losses, enterprises) of the base \
+            and each variant with the difference, in 万吨/年, persons and 亿元; comparison_ranked.csv \
+            the differences in those units ranked by size within each unit, with totals over the \
+            programme (flows summed, stocks at the last year) and over all sectors ('all'), values \
+            new (0 in the base) or vanished (0 in the variant) listed apart. The terminal shows the \
+            headline first, then the largest differences. --metric, --sector and --years filter the \
+            ranked rows. Scenarios must share their base year; units are matched by facility id.
             """)
 
     @Argument(help: "The base scenario YAML file.")
@@ -32,6 +39,15 @@ public struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "How many differences and closure changes to print per variant.")
     var top: Int = 20
 
+    @Option(name: .long, help: ArgumentHelp("Rank only these metrics (comma-separated; a name ending in * matches every metric it starts, e.g. 'workers_*').", valueName: "names"))
+    var metric: String?
+
+    @Option(name: .long, help: ArgumentHelp("Rank only these sectors (comma-separated; 'all' = the all-sector totals).", valueName: "ids"))
+    var sector: String?
+
+    @Option(name: .long, help: ArgumentHelp("Rank only these years, and total over them: A-B or one year.", valueName: "A-B"))
+    var years: String?
+
     @OptionGroup var csv: CSVOutputOptions
 
     public init() {}
@@ -39,6 +55,28 @@ public struct CompareCommand: ParsableCommand {
     public func validate() throws {
         guard !variants.isEmpty else { throw ValidationError("give at least one variant scenario after the base") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
+        _ = try filter()
+    }
+
+    /// The ranked rows' filter from --metric, --sector and --years.
+    func filter() throws -> ComparisonAnswer.Filter {
+        func list(_ text: String?) -> [String] {
+            (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let sectors = list(sector)
+        let known = Sector.allCases.map(\.rawValue) + ["all"]
+        for s in sectors where !known.contains(s) {
+            throw ValidationError("--sector: unknown sector '\(s)'; the sectors are \(known.joined(separator: ", "))")
+        }
+        var range: ClosedRange<Int>?
+        if let years {
+            let parts = years.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard (parts.count == 1 || parts.count == 2), let a = parts.first ?? nil, let b = parts.last ?? nil, a <= b else {
+                throw ValidationError("--years: expected A-B with A <= B (e.g. 2016-2018) or one year, got '\(years)'")
+            }
+            range = a...b
+        }
+        return ComparisonAnswer.Filter(metrics: list(metric), sectors: sectors, years: range)
     }
 
     public func run() throws {
@@ -52,15 +90,25 @@ public struct CompareCommand: ParsableCommand {
         } catch {
             try exitReporting(error.issues, nothing: "was written")
         }
+        let answer = ComparisonAnswer(comparison, filter: try filter())
+        if !answer.filter.metrics.isEmpty {
+            let names = Set(comparison.differences.map(\.metric))
+            for m in answer.filter.metrics where !names.contains(where: { m.hasSuffix("*") ? $0.hasPrefix(m.dropLast()) : $0 == m }) {
+                printError("error: --metric: no metric '\(m)' in these runs (see the metric column of comparison.csv)")
+                throw ExitCode(1)
+            }
+        }
         let files = [("comparison.csv", comparison.comparisonCSV()),
-                     ("closure_changes.csv", comparison.closureChangesCSV())]
+                     ("closure_changes.csv", comparison.closureChangesCSV()),
+                     ("headline_comparison.csv", answer.headlineCSV()),
+                     ("comparison_ranked.csv", answer.rankedCSV())]
         do {
             try AtomicOutput.write(files, to: out, csvByteOrderMark: csv.bom)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        print(comparison.render(top: top))
+        print(comparison.render(top: top, answer: answer))
         print("wrote " + files.map { "\(out)/\($0.0)" }.joined(separator: ", "))
     }
 }
