@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CapSimStore", targets: ["CapSimStore"]),
         .library(name: "CapSimRunner", targets: ["CapSimRunner"]),
         .library(name: "CapSimChart", targets: ["CapSimChart"]),
+        .library(name: "CapSimWorkbook", targets: ["CapSimWorkbook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CXLSXWriter", path: "Sources/CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
         // The only module that sees a C type.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
         // The engine: no I/O, no Foundation.
@@ -55,13 +59,15 @@ let package = Package(
             dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO", "CapSimSweep", "CapSimStore", "LinearAlgebra"]),
         // Charts of run outputs, comparisons and sweep quantiles, drawn by gnuplot (a subprocess).
         .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
+        // Excel workbooks of runs and comparisons through libxlsxwriter: the only module that sees its C types.
+        .target(name: "CapSimWorkbook", dependencies: ["CXLSXWriter", "CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CapSimChart",
+                "CapSimChart", "CapSimWorkbook",
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -76,6 +82,9 @@ let package = Package(
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario", "CapSimTestSupport"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore", "CapSimTestSupport"]),
+        .testTarget(
+            name: "CapSimWorkbookTests",
+            dependencies: ["CapSimWorkbook", "CapSimIO", "CapSimCore", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(
             name: "CapSimRunnerTests",
             dependencies: [

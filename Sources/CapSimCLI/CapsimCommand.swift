@@ -27,7 +27,7 @@ public struct CapsimCommand: ParsableCommand {
                   PNG charts of the run in out/: capacity, closures by rule, workers, debt.
             """,
         subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, GenerateCommand.self,
-                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self])
+                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self, XLSXCommand.self])
 
     public init() {}
 }

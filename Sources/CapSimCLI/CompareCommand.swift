@@ -2,6 +2,7 @@ import ArgumentParser
 import CapSimCore
 import CapSimIO
 import CapSimScenario
+import CapSimWorkbook
 import Foundation
 
 /// `capsim compare`: run a base scenario and its variants, and show what each variant changes.
@@ -24,7 +25,12 @@ public struct CompareCommand: ParsableCommand {
             programme (flows summed, stocks at the last year) and over all sectors ('all'), values \
             new (0 in the base) or vanished (0 in the variant) listed apart. The terminal shows the \
             headline first, then the largest differences. --metric, --sector and --years filter the \
-            ranked rows. Scenarios must share their base year; units are matched by facility id.
+            ranked rows. Scenarios must share their base year; units are matched by facility id. \
+            --xlsx FILE writes base and variants side by side as an Excel workbook (docs/WORKBOOK.md).
+
+            Examples:
+              capsim compare Scenarios/jilin-2016/scenario.yaml Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml --out runs/compare --metric workers_* --sector coal,all --years 2018-2020
+                  How the 45万吨 threshold changes coal's and all sectors' workers in 2018-2020.
             """)
 
     @Argument(help: "The base scenario YAML file.")
@@ -47,6 +53,9 @@ public struct CompareCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Rank only these years, and total over them: A-B or one year.", valueName: "A-B"))
     var years: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write the comparison's Excel workbook to this file (docs/WORKBOOK.md).", valueName: "file"))
+    var xlsx: String?
 
     @OptionGroup var csv: CSVOutputOptions
 
@@ -80,6 +89,13 @@ public struct CompareCommand: ParsableCommand {
     }
 
     public func run() throws {
+        // Refused before anything runs or is written.
+        if let xlsx {
+            do { try WorkbookFile.checkDestination(xlsx) } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let scenarios = try loadAllOrReport([base] + variants)
         let mismatches = ScenarioComparison.mismatches(scenarios)
         guard mismatches.isEmpty else { try exitReporting(mismatches, nothing: "was written") }
@@ -110,6 +126,15 @@ public struct CompareCommand: ParsableCommand {
         }
         print(comparison.render(top: top, answer: answer))
         print("wrote " + files.map { "\(out)/\($0.0)" }.joined(separator: ", "))
+        if let xlsx {
+            do {
+                try WorkbookFile.write(CompareWorkbook.tables(answer), to: xlsx)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            print("wrote \(xlsx)")
+        }
     }
 }
 

@@ -7,6 +7,12 @@ public struct DisplayName: Sendable, Equatable {
     /// The English name (`coal`).
     public var en: String
 
+    /// Creates a name.
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+
     /// Both, for a header a reader of either language understands: `煤炭 coal`.
     public var both: String { zh + " " + en }
 }
