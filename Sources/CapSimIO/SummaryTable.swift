@@ -85,7 +85,7 @@ public enum SummaryTable {
 
     /// Rows as fixed-width lines: the first `leftColumns` columns left-aligned, the rest right-aligned
     /// (numbers), columns two spaces apart.
-    static func fixedWidth(_ rows: [[String]], leftColumns: Int) -> [String] {
+    public static func fixedWidth(_ rows: [[String]], leftColumns: Int) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { c in rows.map { c < $0.count ? displayWidth($0[c]) : 0 }.max() ?? 0 }
         return rows.map { row in
