@@ -25,7 +25,7 @@ public struct CompareCommand: ParsableCommand {
             programme (flows summed, stocks at the last year) and over all sectors ('all'), values \
             new (0 in the base) or vanished (0 in the variant) listed apart. The terminal shows the \
             headline first, then the largest differences. --metric, --sector and --years filter the \
-            ranked rows. Scenarios must share their base year; units are matched by facility id. \
+            ranked rows; --region ranks those regions' capacity metrics instead of the province totals. Scenarios must share their base year; units are matched by facility id. \
             --xlsx FILE writes base and variants side by side as an Excel workbook (docs/WORKBOOK.md).
 
             Examples:
@@ -50,6 +50,9 @@ public struct CompareCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Rank only these sectors (comma-separated; 'all' = the all-sector totals).", valueName: "ids"))
     var sector: String?
+
+    @Option(name: .long, help: ArgumentHelp("Rank these regions' capacity metrics (comma-separated region ids) instead of the province totals.", valueName: "ids"))
+    var region: String?
 
     @Option(name: .long, help: ArgumentHelp("Rank only these years, and total over them: A-B or one year.", valueName: "A-B"))
     var years: String?
@@ -85,7 +88,7 @@ public struct CompareCommand: ParsableCommand {
             }
             range = a...b
         }
-        return ComparisonAnswer.Filter(metrics: list(metric), sectors: sectors, years: range)
+        return ComparisonAnswer.Filter(metrics: list(metric), sectors: sectors, years: range, regions: list(region))
     }
 
     public func run() throws {
@@ -106,7 +109,13 @@ public struct CompareCommand: ParsableCommand {
         } catch {
             try exitReporting(error.issues, nothing: "was written")
         }
-        let answer = ComparisonAnswer(comparison, filter: try filter())
+        let filter = try filter()
+        let known = Set(runs.flatMap { $0.1.groups.compactMap(\.region) })
+        for r in filter.regions where !known.contains(r) {
+            printError("error: --region: no region '\(r)' in these scenarios; they have \(known.sorted().joined(separator: ", "))")
+            throw ExitCode(1)
+        }
+        let answer = ComparisonAnswer(comparison, filter: filter)
         if !answer.filter.metrics.isEmpty {
             let names = Set(comparison.differences.map(\.metric))
             for m in answer.filter.metrics where !names.contains(where: { m.hasSuffix("*") ? $0.hasPrefix(m.dropLast()) : $0 == m }) {

@@ -14,12 +14,16 @@ public struct ComparisonAnswer: Sendable {
         public var sectors: [String] = []
         /// Years to keep (and to total over); nil = every simulated year.
         public var years: ClosedRange<Int>? = nil
+        /// Region ids: when given, the rows are those regions' capacity metrics (the only
+        /// quantities the engine reports per region) instead of the province totals.
+        public var regions: [String] = []
 
         /// Creates a filter.
-        public init(metrics: [String] = [], sectors: [String] = [], years: ClosedRange<Int>? = nil) {
+        public init(metrics: [String] = [], sectors: [String] = [], years: ClosedRange<Int>? = nil, regions: [String] = []) {
             self.metrics = metrics
             self.sectors = sectors
             self.years = years
+            self.regions = regions
         }
 
         func keeps(metric: String) -> Bool {
@@ -60,6 +64,8 @@ public struct ComparisonAnswer: Sendable {
         public var metric: String
         /// Sector id, or `all`.
         public var sector: String
+        /// Region id, or `all` (the province total).
+        public var region: String
         /// The year as text, or `A-B` for the total over the programme (flows summed, stocks at B).
         public var period: String
         /// The planner unit (`万吨/年`, `万吨`, `人`, `亿元`, `个`, `家`, or the table's unit).
@@ -82,7 +88,8 @@ public struct ComparisonAnswer: Sendable {
     public let filter: Filter
     /// Per variant, each headline figure of the base or the variant.
     public let headline: [HeadlineDifference]
-    /// Per variant, the differing rows: yearly, programme totals and all-sector totals, filtered.
+    /// Per variant, the differing rows: yearly, programme totals and all-sector totals, filtered
+    /// (per region when the filter names regions).
     public let rows: [Row]
 
     /// Answers `comparison` with `filter`.
@@ -95,7 +102,13 @@ public struct ComparisonAnswer: Sendable {
         for (v, variant) in comparison.variants.enumerated() {
             let figures = HeadlineFigures(result: variant.result)
             headline += Self.pair(baseFigures, figures, variant: v)
-            rows += Self.rows(comparison.differences.filter { $0.variant == v }, variant: v, filter: filter,
+            let values = filter.regions.isEmpty
+                ? comparison.differences.filter { $0.variant == v }.map {
+                    Value(metric: $0.metric, sector: $0.sector, region: "all", year: $0.year, unit: $0.unit,
+                          base: $0.baseValue, variant: $0.variantValue)
+                }
+                : Self.regionalValues(comparison.base.result, variant.result, regions: filter.regions)
+            rows += Self.rows(values, variant: v, filter: filter,
                               lastYear: min(comparison.base.endYear, variant.endYear), firstYear: comparison.base.baseYear + 1)
         }
         self.headline = headline
@@ -159,10 +172,43 @@ public struct ComparisonAnswer: Sendable {
     /// yuan and counts do; tonnes of different products and ratios do not.
     static func addsAcrossSectors(_ unit: String) -> Bool { ["persons", "yuan", "units", "enterprises"].contains(unit) }
 
-    static func rows(_ differences: [ScenarioComparison.Difference], variant v: Int, filter: Filter,
+    /// One value of both runs, before conversion to planner units.
+    struct Value {
+        var metric: String
+        var sector: Sector
+        var region: String
+        var year: Int
+        var unit: String
+        var base: Double?
+        var variant: Double?
+    }
+
+    /// The capacity metrics of `regions` (owner all) in both runs, rounded as `projections.csv`
+    /// writes them; a region only one run has keeps an empty side.
+    static func regionalValues(_ base: BatchResult, _ variant: BatchResult, regions: [String]) -> [Value] {
+        var out: [Value] = []
+        let groups = (base.groups + variant.groups.filter { !base.groups.contains($0) })
+            .filter { g in g.owner == nil && g.region.map(regions.contains) == true }
+        for group in groups {
+            for metric in Metric.allCases {
+                for year in Array(Set(base.years + variant.years)).sorted() {
+                    func side(_ r: BatchResult) -> Double? {
+                        guard r.groups.contains(group), r.years.contains(year) else { return nil }
+                        let x = r.value(metric, group: group, year: year)
+                        return Double(decimalText(x, digits: 6)) ?? x
+                    }
+                    out.append(Value(metric: metric.rawValue, sector: group.sector, region: group.region ?? "all", year: year,
+                                     unit: metric.unit, base: side(base), variant: side(variant)))
+                }
+            }
+        }
+        return out
+    }
+
+    static func rows(_ differences: [Value], variant v: Int, filter: Filter,
                      lastYear: Int, firstYear: Int) -> [Row] {
         let years = filter.years ?? firstYear...lastYear
-        struct Series: Hashable { var metric: String; var sector: String }
+        struct Series: Hashable { var metric: String; var sector: String; var region: String }
         var order: [Series] = []
         var values: [Series: [Int: (Double, Double)]] = [:]
         var units: [String: String] = [:]
@@ -174,11 +220,15 @@ public struct ComparisonAnswer: Sendable {
             values[s] = byYear
         }
         for d in differences where years.contains(d.year) && filter.keeps(metric: d.metric) {
-            guard d.baseValue != nil || d.variantValue != nil else { continue }
-            let (b, w) = (d.baseValue ?? 0, d.variantValue ?? 0)
+            guard d.base != nil || d.variant != nil else { continue }
+            let (b, w) = (d.base ?? 0, d.variant ?? 0)
             units[d.metric] = d.unit
-            if filter.keeps(sector: d.sector.rawValue) { put(Series(metric: d.metric, sector: d.sector.rawValue), d.year, b, w) }
-            if addsAcrossSectors(d.unit) && filter.keeps(sector: "all") { put(Series(metric: d.metric, sector: "all"), d.year, b, w) }
+            if filter.keeps(sector: d.sector.rawValue) {
+                put(Series(metric: d.metric, sector: d.sector.rawValue, region: d.region), d.year, b, w)
+            }
+            if addsAcrossSectors(d.unit) && filter.keeps(sector: "all") {
+                put(Series(metric: d.metric, sector: "all", region: d.region), d.year, b, w)
+            }
         }
         var out: [Row] = []
         for s in order {
@@ -191,7 +241,7 @@ public struct ComparisonAnswer: Sendable {
                 let scale = pow(10, Double(planner.digits))
                 guard (pb * scale).rounded() != (pw * scale).rounded() else { return }
                 let change: Change = (pb * scale).rounded() == 0 ? .new : (pw * scale).rounded() == 0 ? .vanished : .changed
-                out.append(Row(variant: v, metric: s.metric, sector: s.sector, period: period, unit: planner.unit,
+                out.append(Row(variant: v, metric: s.metric, sector: s.sector, region: s.region, period: period, unit: planner.unit,
                                baseValue: pb, variantValue: pw, digits: planner.digits, change: change))
             }
             for year in byYear.keys.sorted() { row(String(year), byYear[year]!.0, byYear[year]!.1) }
@@ -233,7 +283,7 @@ extension ComparisonAnswer {
                                         "base_value", "base_year", "variant_value", "variant_year", "difference"]
     /// Header of `comparison_ranked.csv`.
     public static let rankedHeader = ["base", "variant", "change", "rank", "metric", "name_zh", "name_en", "sector",
-                                      "period", "unit", "base_value", "variant_value", "difference", "difference_pct"]
+                                      "region", "period", "unit", "base_value", "variant_value", "difference", "difference_pct"]
 
     /// `headline_comparison.csv`: every headline figure of the base and each variant.
     public func headlineCSV() -> String {
@@ -260,7 +310,7 @@ extension ComparisonAnswer {
             for (r, rank) in list {
                 let name = DisplayNames.metric(r.metric)
                 csv.append([comparison.base.label, comparison.variants[v].label, r.change.rawValue, rank, r.metric, name.zh,
-                            name.en, r.sector, r.period, r.unit, decimalText(r.baseValue, digits: r.digits),
+                            name.en, r.sector, r.region, r.period, r.unit, decimalText(r.baseValue, digits: r.digits),
                             decimalText(r.variantValue, digits: r.digits), decimalText(r.difference, digits: r.digits),
                             r.baseValue != 0 ? decimalText(100 * r.difference / abs(r.baseValue), digits: 2) : ""])
             }
@@ -311,15 +361,15 @@ extension ComparisonAnswer {
             lines.append("largest differences in \(unit)\(yearsText) (\(list.count) changed; programme totals: flows summed, "
                          + "stocks at the last year; 'all' = sum over sectors)")
             guard top > 0 else { continue }
-            var rows = [["metric", "sector", "period", comparison.base.label, variant.label, "difference", "%"]]
+            var rows = [["metric", "sector", "region", "period", comparison.base.label, variant.label, "difference", "%"]]
             for r in list.prefix(top) {
-                rows.append([r.metric + " " + DisplayNames.metric(r.metric).zh, r.sector, r.period,
+                rows.append([r.metric + " " + DisplayNames.metric(r.metric).zh, r.sector, r.region, r.period,
                              HeadlineFigures.grouped(r.baseValue, digits: r.digits),
                              HeadlineFigures.grouped(r.variantValue, digits: r.digits),
                              signedText(r.difference, digits: r.digits),
                              r.baseValue != 0 ? signedText(100 * r.difference / abs(r.baseValue), digits: 1) : ""])
             }
-            lines += SummaryTable.fixedWidth(rows, leftColumns: 3)
+            lines += SummaryTable.fixedWidth(rows, leftColumns: 4)
         }
         for change in [Change.new, .vanished] {
             let list = rows.filter { $0.variant == v && $0.change == change }
@@ -328,12 +378,12 @@ extension ComparisonAnswer {
             lines.append(change == .new ? "\(list.count) value(s) 0 in the base, not 0 in the variant (new), not ranked:"
                                         : "\(list.count) value(s) not 0 in the base and 0 in the variant (vanished), not ranked:")
             guard top > 0 else { continue }
-            var table = [["metric", "sector", "period", "unit", comparison.base.label, variant.label]]
+            var table = [["metric", "sector", "region", "period", "unit", comparison.base.label, variant.label]]
             for r in list.prefix(top) {
-                table.append([r.metric, r.sector, r.period, r.unit, HeadlineFigures.grouped(r.baseValue, digits: r.digits),
+                table.append([r.metric, r.sector, r.region, r.period, r.unit, HeadlineFigures.grouped(r.baseValue, digits: r.digits),
                               HeadlineFigures.grouped(r.variantValue, digits: r.digits)])
             }
-            lines += SummaryTable.fixedWidth(table, leftColumns: 4)
+            lines += SummaryTable.fixedWidth(table, leftColumns: 5)
             if list.count > top { lines.append("... \(list.count - top) more in comparison_ranked.csv") }
         }
         return lines.joined(separator: "\n")

@@ -45,7 +45,7 @@ import CapSimTestSupport
         let (result, out) = try Self.compare()
         #expect(result.status == 0, "\(result.stderr)")
         let t = try CSVTable(out.appendingPathComponent("comparison_ranked.csv"))
-        #expect(t.header == ["base", "variant", "change", "rank", "metric", "name_zh", "name_en", "sector", "period", "unit",
+        #expect(t.header == ["base", "variant", "change", "rank", "metric", "name_zh", "name_en", "sector", "region", "period", "unit",
                              "base_value", "variant_value", "difference", "difference_pct"])
         // Within each unit, ranks 1, 2, ... by non-increasing |difference|.
         for unit in Set(t.rows.map { $0["unit"]! }) {
@@ -83,9 +83,24 @@ import CapSimTestSupport
         #expect(total["difference"] == "-2009")
     }
 
+    @Test func regionFilterRanksThatPrefecturesCapacity() throws {
+        let (result, out) = try Self.compare(["--region", "liaoyuan", "--metric", "capacity"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let t = try CSVTable(out.appendingPathComponent("comparison_ranked.csv"))
+        #expect(!t.rows.isEmpty && t.rows.allSatisfy { $0["region"] == "liaoyuan" && $0["metric"] == "capacity" })
+        // 辽源矿业保留矿井5 (coal-s41, 44 万吨/年, liaoyuan) newly closes in 2018 under the 45 threshold.
+        let end = try #require(t.rows.first { $0["sector"] == "coal" && $0["period"] == "2020" })
+        #expect(end["difference"] == "-44")
+        // A stock's programme total is its value at the last year.
+        #expect(t.rows.first { $0["sector"] == "coal" && $0["period"] == "2016-2020" }?["difference"] == "-44")
+        // The headline stays the province's.
+        #expect(result.stdout.contains("capacity at the end 期末产能"))
+    }
+
     @Test func badFiltersAreClearErrors() throws {
         for (args, message) in [(["--sector", "cole"], "unknown sector 'cole'"), (["--years", "2019-2016"], "--years"),
-                                (["--metric", "capacityy"], "no metric 'capacityy'")] {
+                                (["--metric", "capacityy"], "no metric 'capacityy'"),
+                                (["--region", "baisan"], "no region 'baisan'")] {
             let (result, out) = try Self.compare(args)
             #expect(result.status != 0, "\(args)")
             #expect(result.stderr.contains(message), "\(args): \(result.stderr)")
