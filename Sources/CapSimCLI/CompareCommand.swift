@@ -25,7 +25,8 @@ public struct CompareCommand: ParsableCommand {
             programme (flows summed, stocks at the last year) and over all sectors ('all'), values \
             new (0 in the base) or vanished (0 in the variant) listed apart. The terminal shows the \
             headline first, then the largest differences. --metric, --sector and --years filter the \
-            ranked rows; --region ranks those regions' capacity metrics instead of the province totals. Scenarios must share their base year; units are matched by facility id. \
+            ranked rows; --region ranks those regions' capacity metrics instead of the province \
+            totals. Scenarios must share their base year; units are matched by facility id. \
             --xlsx FILE writes base and variants side by side as an Excel workbook (docs/WORKBOOK.md).
 
             Examples:
@@ -70,7 +71,7 @@ public struct CompareCommand: ParsableCommand {
         _ = try filter()
     }
 
-    /// The ranked rows' filter from --metric, --sector and --years.
+    /// The ranked rows' filter from --metric, --sector, --region and --years.
     func filter() throws -> ComparisonAnswer.Filter {
         func list(_ text: String?) -> [String] {
             (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
