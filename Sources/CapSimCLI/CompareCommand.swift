@@ -30,7 +30,7 @@ public struct CompareCommand: ParsableCommand {
             --xlsx FILE writes base and variants side by side as an Excel workbook (docs/WORKBOOK.md).
 
             Examples:
-              capsim compare Scenarios/jilin-2016/scenario.yaml Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml --out runs/compare --metric workers_* --sector coal,all --years 2018-2020
+              capsim compare Scenarios/jilin-2016/scenario.yaml Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml --out runs/compare --metric "workers_*" --sector coal,all --years 2018-2020
                   How the 45万吨 threshold changes coal's and all sectors' workers in 2018-2020.
             """)
 
@@ -115,6 +115,14 @@ public struct CompareCommand: ParsableCommand {
         for r in filter.regions where !known.contains(r) {
             printError("error: --region: no region '\(r)' in these scenarios; they have \(known.sorted().joined(separator: ", "))")
             throw ExitCode(1)
+        }
+        if let years = filter.years {
+            let simulated = (scenarios[0].baseYear + 1)...scenarios.map(\.endYear).max()!
+            guard simulated.overlaps(years) else {
+                printError("error: --years: \(years.lowerBound)-\(years.upperBound) is outside the simulated years "
+                           + "\(simulated.lowerBound)-\(simulated.upperBound)")
+                throw ExitCode(1)
+            }
         }
         let answer = ComparisonAnswer(comparison, filter: filter)
         if !answer.filter.metrics.isEmpty {
