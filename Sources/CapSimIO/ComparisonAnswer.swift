@@ -52,7 +52,7 @@ public struct ComparisonAnswer: Sendable {
         /// 0 (or absent) in the base, non-zero in the variant.
         case new
         /// Non-zero in the base, 0 (or absent) in the variant.
-        case vanished = "vanished"
+        case vanished
     }
 
     /// One difference of a sector total (or all-sector total) in planner units, in one year or over
