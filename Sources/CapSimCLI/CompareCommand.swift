@@ -128,7 +128,9 @@ public struct CompareCommand: ParsableCommand {
         if !answer.filter.metrics.isEmpty {
             let names = Set(comparison.differences.map(\.metric))
             for m in answer.filter.metrics where !names.contains(where: { m.hasSuffix("*") ? $0.hasPrefix(m.dropLast()) : $0 == m }) {
-                printError("error: --metric: no metric '\(m)' in these runs (see the metric column of comparison.csv)")
+                let near = names.min { editDistance($0, m) < editDistance($1, m) }
+                let hint = near.map { editDistance($0, m) <= max(2, m.count / 3) ? "; did you mean '\($0)'?" : "" } ?? ""
+                printError("error: --metric: no metric '\(m)' in these runs\(hint) (the metric column of comparison.csv lists them)")
                 throw ExitCode(1)
             }
         }
@@ -170,4 +172,19 @@ func loadAllOrReport(_ paths: [String]) throws -> [Scenario] {
     }
     guard issues.isEmpty else { try exitReporting(issues) }
     return loaded
+}
+
+/// Levenshtein distance between `a` and `b` (insertions, deletions, substitutions), for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
 }

@@ -99,7 +99,7 @@ import CapSimTestSupport
 
     @Test func badFiltersAreClearErrors() throws {
         for (args, message) in [(["--sector", "cole"], "unknown sector 'cole'"), (["--years", "2019-2016"], "--years"),
-                                (["--metric", "capacityy"], "no metric 'capacityy'"),
+                                (["--metric", "capacityy"], "no metric 'capacityy' in these runs; did you mean 'capacity'?"),
                                 (["--region", "baisan"], "no region 'baisan'"),
                                 (["--years", "2030-2035"], "outside the simulated years 2016-2020")] {
             let (result, out) = try Self.compare(args)
