@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "CapSimRunner", targets: ["CapSimRunner"]),
         .library(name: "CapSimChart", targets: ["CapSimChart"]),
         .library(name: "CapSimCluster", targets: ["CapSimCluster"]),
+        .library(name: "CapSimWorkbook", targets: ["CapSimWorkbook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,9 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CXLSXWriter", path: "Sources/CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
         // The only module that sees a C type.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
         // Paths split as text (no Foundation), shared by every module that names files.
@@ -64,13 +68,15 @@ let package = Package(
         .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Sweeps as Slurm job arrays: batch scripts, submission, status and resume (sbatch, squeue as subprocesses).
         .target(name: "CapSimCluster", dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimIO", "CapSimPaths"]),
+        // Excel workbooks of runs and comparisons through libxlsxwriter: the only module that sees its C types.
+        .target(name: "CapSimWorkbook", dependencies: ["CXLSXWriter", "CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CapSimChart", "CapSimCluster", "CapSimPaths",
+                "CapSimChart", "CapSimCluster", "CapSimPaths", "CapSimWorkbook",
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -86,6 +92,9 @@ let package = Package(
         .testTarget(name: "CapSimScenarioTests", dependencies: ["CapSimScenario", "CapSimTestSupport"]),
         .testTarget(name: "CapSimIOTests", dependencies: ["CapSimIO", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(name: "CapSimCLITests", dependencies: ["CapSimCLI", "CapSimStore", "CapSimTestSupport"]),
+        .testTarget(
+            name: "CapSimWorkbookTests",
+            dependencies: ["CapSimWorkbook", "CapSimIO", "CapSimCore", "CapSimScenario", "CapSimTestSupport"]),
         .testTarget(
             name: "CapSimRunnerTests",
             dependencies: [

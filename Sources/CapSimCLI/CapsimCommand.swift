@@ -13,9 +13,10 @@ public struct CapsimCommand: ParsableCommand {
               capsim run Scenarios/jilin-2016/scenario.yaml --out runs/jilin
                   The same, into another folder.
               capsim compare Scenarios/jilin-2016/scenario.yaml Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml
-                  Run the plan and a variant of it (mines under 45 instead of 30 10kt/yr close) and
-                  list what the variant changes, largest first; write out/comparison.csv and
-                  out/closure_changes.csv.
+                  Run the plan and a variant of it (mines under 45 instead of 30 10kt/yr close): the
+                  headline figures of both (万吨/年, persons, 亿元), then what the variant changes,
+                  largest first; write out/comparison.csv, closure_changes.csv,
+                  headline_comparison.csv and comparison_ranked.csv.
               capsim validate Scenarios/jilin-2016/scenario.yaml
                   Print the scenario as resolved (every default that applies), or every error found.
               capsim generate --preset province --seed 7 --out runs/synthetic
@@ -27,7 +28,8 @@ public struct CapsimCommand: ParsableCommand {
                   PNG charts of the run in out/: capacity, closures by rule, workers, debt.
             """,
         subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, GenerateCommand.self,
-                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self, ClusterCommand.self])
+                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self, ClusterCommand.self,
+                      XLSXCommand.self])
 
     public init() {}
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import CapSimCore
 import CapSimIO
 import CapSimScenario
+import CapSimWorkbook
+import Foundation
 
 /// `capsim run`: load a scenario, run it, write the projection tables and print a summary.
 public struct RunCommand: ParsableCommand {
@@ -16,6 +18,13 @@ public struct RunCommand: ParsableCommand {
             printed summary for other programs, schema in docs/SUMMARY-JSON.md). Files are written atomically:
             on any error (a full disk included) nothing is written, not even the folder. A run killed
             while writing leaves hidden .capsim-tmp-* files, which the next write into the folder removes.
+            It prints the headline figures first (万吨/年, persons, 亿元: capacity closed, workers \
+            displaced and placed, unemployed at the peak and the end, costs by payer, debt written \
+            off), then per sector tables. --xlsx FILE also writes the Excel workbook (docs/WORKBOOK.md).
+
+            Examples:
+              capsim run Scenarios/jilin-2016/scenario.yaml --out runs/jilin-xlsx --xlsx runs/jilin.xlsx
+                  Run Jilin and write its workbook beside the run folder.
             """)
 
     @Argument(help: "The scenario YAML file.")
@@ -24,11 +33,21 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Folder to write the tables into.")
     var out: String = "out"
 
+    @Option(name: .long, help: ArgumentHelp("Also write the run's Excel workbook to this file (docs/WORKBOOK.md).", valueName: "file"))
+    var xlsx: String?
+
     @OptionGroup var csv: CSVOutputOptions
 
     public init() {}
 
     public func run() throws {
+        // Refused before anything runs or is written (a workbook inside --out is checked once that exists).
+        if let xlsx, URL(fileURLWithPath: xlsx).deletingLastPathComponent().standardized != URL(fileURLWithPath: out).standardized {
+            do { try WorkbookFile.checkDestination(xlsx) } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let loaded = try loadOrReport(scenario)
         let result = try checkedRun(loaded)
         // Each table is streamed to its file as it is formatted: memory stays flat in the run's size.
@@ -53,6 +72,7 @@ public struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("\(loaded.name): \(loaded.title), \(loaded.baseYear)-\(loaded.endYear)")
+        print(HeadlineFigures(result: result).render())
         print(SummaryTable.render(result))
         if let workers = SummaryTable.renderWorkers(result) { print(workers) }
         if let debt = SummaryTable.renderDebt(result) { print(debt) }
@@ -67,6 +87,16 @@ public struct RunCommand: ParsableCommand {
         }
         print("wrote " + files.map { "\(out)/\($0.name)" }.joined(separator: ", ")
               + " (\(result.closures.count) closures, \(result.openings.count) openings)")
+        if let xlsx {
+            // Built from the files just written, so the workbook is exactly what `capsim xlsx` gives.
+            do {
+                try WorkbookFile.write(try RunWorkbook.tables(runFolder: out), to: xlsx)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            print("wrote \(xlsx)")
+        }
     }
 }
 

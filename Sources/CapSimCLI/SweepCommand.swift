@@ -222,6 +222,12 @@ public struct AnalyzeCommand: ParsableCommand {
         print("wrote \(out)")
     }
 
+    /// The ranking for people: on standard output after "wrote FILE", or on standard error when the
+    /// CSV itself goes to standard output (so a pipe still gets only CSV).
+    static func report(_ text: String, csvOnStandardOutput: Bool) {
+        if csvOnStandardOutput { printError(text) } else { print(text) }
+    }
+
     static func target(outcome: String?, metric: String?, sector: String?, year: Int?) throws -> AnalysisTarget {
         switch (outcome, metric, year) {
         case let (o?, nil, nil): return .outcome(o)
@@ -290,6 +296,7 @@ public struct AnalyzeCommand: ParsableCommand {
             try failing {
                 let rows = try SweepAnalysis.sobol(SweepStore.read(path: options.store), what, resamples: resamples)
                 try emit(SweepAnalysis.sobolCSV(rows), to: options.out)
+                report(SensitivityReport.sobol(rows, target: what), csvOnStandardOutput: options.out == nil)
             }
         }
     }
@@ -301,7 +308,9 @@ public struct AnalyzeCommand: ParsableCommand {
         func run() throws {
             let what = try options.target()
             try failing {
-                try emit(SweepAnalysis.morrisCSV(SweepAnalysis.morris(SweepStore.read(path: options.store), what)), to: options.out)
+                let rows = try SweepAnalysis.morris(SweepStore.read(path: options.store), what)
+                try emit(SweepAnalysis.morrisCSV(rows), to: options.out)
+                report(SensitivityReport.morris(rows, target: what), csvOnStandardOutput: options.out == nil)
             }
         }
     }

@@ -55,7 +55,7 @@ public enum ComparisonChart {
                                      points: points(variant[name]!)))
             }
             panels.append(Panel(title: "\(s)" + lastYearDifference(base: base, variant: variant, unit: unit),
-                                yLabel: "\(metric), \(unitLabel(unit))", series: series, legend: .below,
+                                yLabel: "\(DisplayNames.metric(metric).both), \(unitLabel(unit))", series: series, legend: .below,
                                 zeroBased: false))
         }
         let title = "\(metric): \(listText(bases)) (base) vs \(listText(variants))"

@@ -1,3 +1,5 @@
+import CapSimIO
+
 /// One row of a sweep's quantile table: the distribution of one metric in one sector and year
 /// over a policy's draws.
 public struct QuantileRow: Sendable, Equatable {
@@ -132,7 +134,7 @@ public enum FanChart {
             let color = Palette.color(i)
             let draws = Set(own.map(\.n)).sorted().map(String.init).joined(separator: "/")
             return Panel(
-                title: "\(policy) (n = \(draws))", yLabel: "\(metric), \(unitLabel(unit))",
+                title: "\(policy) (n = \(draws))", yLabel: "\(DisplayNames.metric(metric).both), \(unitLabel(unit))",
                 series: [
                     Series(label: "90 % (p05-p95)", color: color, style: .band(opacity: 0.18),
                            points: own.map { Series.Point(x: Double($0.year), low: $0.p05, high: $0.p95) }),

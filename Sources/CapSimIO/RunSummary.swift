@@ -26,6 +26,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var shortfalls: [Shortfall]
     /// New units that never got enough replacement credit to open.
     public var blockedOpenings: [BlockedOpening]
+    /// The headline figures in planner units (万吨/年, persons, 亿元), as `capsim run` prints them;
+    /// optional so that a `summary.json` written before they existed still decodes.
+    public var headline: HeadlineFigures?
 
     /// Capacity and units of one sector (`region=all,owner=all` in `projections.csv`).
     public struct SectorSummary: Codable, Sendable, Equatable {
@@ -68,7 +71,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
         /// Workers placed over the run per channel id (`workers_placed_cumulative.<channel>`),
         /// for the channels serving the sector.
         public var placedPersonsByChannel: [String: Decimal]
-        /// Displaced and not yet placed at the end of the end year (`workers_waiting`).
+        /// Displaced and never placed at the end of the end year (`workers_waiting`): not the
+        /// unemployed, who were placed (contract termination, registered unemployment) or lost a
+        /// job since; those are in `headline` (`workers_unemployed_end`, `workers_without_job_end`).
         public var unresettledEndPersons: Decimal
 
         enum CodingKeys: String, CodingKey {
@@ -207,13 +212,14 @@ public struct RunSummary: Codable, Sendable, Equatable {
                                   creditNeeded10kt: number(b.creditNeeded10kt, 6),
                                   creditAvailable10kt: number(b.creditAvailable10kt, 6))
         }
+        headline = HeadlineFigures(result: result)
     }
 
     /// The keys as written: snake_case with the unit, like the CSV columns. (Not a key strategy:
     /// it would write `capacity_base10kt` and rewrite channel ids used as dictionary keys.)
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, title, baseYear = "base_year", endYear = "end_year"
-        case sectors, workers, debt, shortfalls, blockedOpenings = "blocked_openings"
+        case sectors, workers, debt, shortfalls, blockedOpenings = "blocked_openings", headline
     }
 
     /// `summary.json`: pretty-printed, keys sorted, so the same run gives the same bytes.

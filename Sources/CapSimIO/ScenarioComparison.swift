@@ -57,14 +57,6 @@ public struct ScenarioComparison: Sendable {
             guard let d = difference, let b = baseValue, b != 0 else { return nil }
             return 100 * d / abs(b)
         }
-
-        /// How large the change is for ranking: |difference| / |base|, unit-free so that persons,
-        /// yuan and 10kt/yr compete on one scale; a value that appears from a base of 0 ranks
-        /// above every finite change (infinity). 0 when nothing changed or a side is missing.
-        public var relativeSize: Double {
-            guard let d = difference, d != 0, let b = baseValue else { return 0 }
-            return b == 0 ? .infinity : abs(d) / abs(b)
-        }
     }
 
     /// How a unit's closure differs between the base run and a variant.
@@ -304,55 +296,44 @@ extension ScenarioComparison {
         return csv.text
     }
 
-    /// The differences of variant `v` that are not zero, largest first: by `relativeSize`
-    /// (values appearing from 0 first), then by |difference|, then in file order.
-    public func largestDifferences(variant v: Int) -> [Difference] {
-        let changed = differences.enumerated().filter { $0.element.variant == v && $0.element.relativeSize > 0 }
-        return changed.sorted { a, b in
-            let (ra, rb) = (a.element.relativeSize, b.element.relativeSize)
-            if ra != rb { return ra > rb }
-            let (da, db) = (abs(a.element.difference!), abs(b.element.difference!))
-            return da != db ? da > db : a.offset < b.offset
-        }.map(\.element)
+    /// The terminal report: the base, the notes, then per variant the answer (headline figures and
+    /// the largest differences in planner units, `ComparisonAnswer`) and the closure changes (at
+    /// most `top` units listed; all are in `closure_changes.csv`).
+    public func render(top: Int, filter: ComparisonAnswer.Filter = .init()) -> String {
+        render(top: top, answer: ComparisonAnswer(self, filter: filter))
     }
 
-    /// The terminal report: per variant, the `top` largest differences and the closure changes
-    /// (at most `top` units listed; all are in `closure_changes.csv`).
-    public func render(top: Int) -> String {
+    /// As `render(top:filter:)`, with the answer already computed.
+    public func render(top: Int, answer: ComparisonAnswer) -> String {
         var lines = ["base: \(base.label) (\(base.file)), \(base.baseYear)-\(base.endYear)"]
         for note in notes { lines.append("note: " + note) }
-        for (v, variant) in variants.enumerated() {
-            let all = differences.filter { $0.variant == v }
-            let ranked = largestDifferences(variant: v)
+        for v in variants.indices {
             lines.append("")
-            lines.append("\(variant.label) (\(variant.file)) vs \(base.label): \(ranked.count) of \(all.count) values differ"
-                         + (ranked.isEmpty ? "" : "; the \(min(top, ranked.count)) largest relative to the base ('new' = from 0)"))
-            if !ranked.isEmpty && top > 0 {
-                var rows = [["metric", "sector", "year", "unit", "base", "variant", "difference", "change"]]
-                for d in ranked.prefix(top) {
-                    rows.append([d.metric, d.sector.rawValue, String(d.year), d.unit,
-                                 decimalText(d.baseValue!), decimalText(d.variantValue!), signed(d.difference!, digits: 4),
-                                 d.differencePercent.map { signed($0, digits: 1) + "%" } ?? "new"])
-                }
-                lines += SummaryTable.fixedWidth(rows, leftColumns: 4)
-            }
-            let changes = closureChanges.filter { $0.variant == v }
-            let counts = ClosureChangeKind.allCases.compactMap { kind -> String? in
-                let n = changes.filter { $0.kind == kind }.count
-                return n > 0 ? "\(n) \(kind.rawValue)" : nil
-            }
+            lines.append(answer.render(variant: v, top: top))
             lines.append("")
-            lines.append("closures: \(changes.count) unit(s) differ" + (counts.isEmpty ? "" : " (" + counts.joined(separator: ", ") + ")"))
-            if !changes.isEmpty && top > 0 {
-                var rows = [["facility", "name", "sector", "10kt/yr", "base", "variant", "change"]]
-                for c in changes.prefix(top) {
-                    rows.append([c.facilityID, c.name, c.sector.rawValue, decimalText(c.capacity10ktPerYear),
-                                 side(c.inBase, absent: c.kind == .onlyInVariant),
-                                 side(c.inVariant, absent: c.kind == .onlyInBase), c.kind.rawValue])
-                }
-                lines += SummaryTable.fixedWidth(rows, leftColumns: 3)
-                if changes.count > top { lines.append("... \(changes.count - top) more in closure_changes.csv") }
+            lines.append(renderClosureChanges(variant: v, top: top))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The units whose closure differs in variant `v`: counts by kind and the first `top`.
+    public func renderClosureChanges(variant v: Int, top: Int) -> String {
+        var lines: [String] = []
+        let changes = closureChanges.filter { $0.variant == v }
+        let counts = ClosureChangeKind.allCases.compactMap { kind -> String? in
+            let n = changes.filter { $0.kind == kind }.count
+            return n > 0 ? "\(n) \(kind.rawValue)" : nil
+        }
+        lines.append("closures: \(changes.count) unit(s) differ" + (counts.isEmpty ? "" : " (" + counts.joined(separator: ", ") + ")"))
+        if !changes.isEmpty && top > 0 {
+            var rows = [["facility", "name", "sector", "10kt/yr", "base", "variant", "change"]]
+            for c in changes.prefix(top) {
+                rows.append([c.facilityID, c.name, c.sector.rawValue, decimalText(c.capacity10ktPerYear),
+                             side(c.inBase, absent: c.kind == .onlyInVariant),
+                             side(c.inVariant, absent: c.kind == .onlyInBase), c.kind.rawValue])
             }
+            lines += SummaryTable.fixedWidth(rows, leftColumns: 3)
+            if changes.count > top { lines.append("... \(changes.count - top) more in closure_changes.csv") }
         }
         return lines.joined(separator: "\n")
     }
@@ -363,8 +344,4 @@ extension ScenarioComparison {
         return closure.map { "\($0.year) \($0.rule)" } ?? "open"
     }
 
-    private func signed(_ x: Double, digits: Int) -> String {
-        let text = decimalText(x, digits: digits)
-        return x > 0 && text != "0" ? "+" + text : text
-    }
 }

@@ -46,8 +46,12 @@ public enum SummaryTable {
                 let cost = w.years.reduce(0.0) { $0 + (w.value("cost.\(id)", sector: sector, year: $1, scenario: scenario) ?? 0) }
                 rows.append(["", "placed: \(id)", decimalText(placed, digits: 0), decimalText(cost / 10_000, digits: 0)])
             }
+            // Never placed and out of work again are told apart: the unemployed were "placed"
+            // (contract termination, registered unemployment) but have no job.
             let waiting = w.value("workers_waiting", sector: sector, year: last, scenario: scenario) ?? 0
-            rows.append(["", "unresettled at end of \(last)", decimalText(waiting, digits: 0), ""])
+            let unemployed = w.value("workers_unemployed", sector: sector, year: last, scenario: scenario) ?? 0
+            rows.append(["", "never placed (waiting) at end of \(last)", decimalText(waiting, digits: 0), ""])
+            rows.append(["", "unemployed at end of \(last)", decimalText(unemployed, digits: 0), ""])
         }
         let lines = fixedWidth(rows, leftColumns: 2)
         return (["workers displaced and where they were placed (cumulative); cost over the run"] + lines)
@@ -81,7 +85,7 @@ public enum SummaryTable {
 
     /// Rows as fixed-width lines: the first `leftColumns` columns left-aligned, the rest right-aligned
     /// (numbers), columns two spaces apart.
-    static func fixedWidth(_ rows: [[String]], leftColumns: Int) -> [String] {
+    public static func fixedWidth(_ rows: [[String]], leftColumns: Int) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { c in rows.map { c < $0.count ? displayWidth($0[c]) : 0 }.max() ?? 0 }
         return rows.map { row in
