@@ -131,3 +131,16 @@ extension Matrix {
         }
     }
 }
+
+/// BLAS on caller-owned storage, for kernels that keep their state in flat buffers allocated once
+/// (the workforce step's blocks) and must not copy into a `Matrix` every year.
+public enum RawBLAS {
+    /// `C ← A · B` for row-major `A` (m × k, leading dimension `lda`), `B` (k × n, `ldb`) and
+    /// `C` (m × n, `ldc`), through `dgemm`. Dimensions are checked to fit BLAS's 32-bit integers.
+    public static func gemmRowMajor(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+                                    b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasInt(m, "m"), blasInt(n, "n"), blasInt(k, "k"),
+                    1, a, blasInt(lda, "lda"), b, blasInt(ldb, "ldb"), 0, c, blasInt(ldc, "ldc"))
+    }
+}

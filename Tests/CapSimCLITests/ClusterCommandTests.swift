@@ -102,25 +102,24 @@ import Testing
         }
     }
 
-    /// Runs `path arguments…` to its end and returns its peak resident memory (`wait4`'s
-    /// `ru_maxrss`, KiB on Linux); fails unless it exits 0.
+    /// Runs `path arguments…` to its end and returns its peak resident memory, as GNU time reports it.
+    ///
+    /// Not `wait4` on a `posix_spawn`ed child: glibc spawns with `CLONE_VM`, and at `exec` the kernel
+    /// records the high-water mark of the shared (parent's) memory as the child's `ru_maxrss`, so the
+    /// figure was the test process's own size (172 MiB in a full run). GNU time forks, so its child
+    /// starts from its own small image.
     static func peakMemoryKiB(_ path: String, _ arguments: [String]) throws -> Int {
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        try #require(spawned == 0, "posix_spawn: \(String(cString: strerror(spawned)))")
-        var status: Int32 = 0
-        var usage = rusage()
-        var waited: pid_t
-        repeat { waited = wait4(pid, &status, 0, &usage) } while waited == -1 && errno == EINTR
-        try #require(waited == pid, "wait4: \(String(cString: strerror(errno)))")
-        try #require(status == 0, "\(path) \(arguments.joined(separator: " ")) exited with wait status \(status)")
-        return Int(usage.ru_maxrss)
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-maxrss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "%M", "-o", report.path, path] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "\(path) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        let text = try String(contentsOf: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try #require(Int(text.split(separator: "\n").last ?? ""), "GNU time wrote '\(text)'")
     }
 }

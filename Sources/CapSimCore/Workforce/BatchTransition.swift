@@ -1,4 +1,3 @@
-import CBLAS
 import LinearAlgebra
 
 /// The yearly operator `T` of every scenario of a batch, applied to one stock block at a time
@@ -17,12 +16,12 @@ struct BatchTransition {
     let start: [Int]
     let rows: [Int]
     /// Per non-zero `k`: `weights[k·S + s]`, or `weights[k]` when `uniform`.
-    let weights: FlatBuffer<Double>
+    let weights: Buffer<Double>
     /// Whether every scenario has the same `T`.
     let uniform: Bool
     /// Runs of consecutive scenarios sharing `T`, and each run's `T` row-major (for `dgemm`).
     let runs: [Range<Int>]
-    let rowMajor: [FlatBuffer<Double>]
+    let rowMajor: [Buffer<Double>]
 
     init(structure: WorkforceStructure, rates: [TransitionRates]) {
         let n = TransitionMatrix.size(structure)
@@ -60,8 +59,8 @@ struct BatchTransition {
                 }
             }
         }
-        weights = FlatBuffer(w)
-        rowMajor = dense.map { t in FlatBuffer((0..<(n * n)).map { t[$0 / n, $0 % n] }) }
+        weights = Buffer(w)
+        rowMajor = dense.map { t in Buffer((0..<(n * n)).map { t[$0 / n, $0 % n] }) }
     }
 
     /// States reachable from `seeds` under any scenario's `T` (closure over the non-zeros): the rows
@@ -128,10 +127,9 @@ struct BatchTransition {
 
     /// `y = T · x` on one block by one `dgemm` per run of scenarios sharing `T` (all rows).
     func applyBLAS(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
-        let n = Int32(size), ld = Int32(scenarioCount)
         for (r, run) in runs.enumerated() {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(run.count), n, 1,
-                        rowMajor[r].base, n, x + run.lowerBound, ld, 0, y + run.lowerBound, ld)
+            RawBLAS.gemmRowMajor(m: size, n: run.count, k: size, a: rowMajor[r].base, lda: size,
+                                 b: x + run.lowerBound, ldb: scenarioCount, c: y + run.lowerBound, ldc: scenarioCount)
         }
     }
 }

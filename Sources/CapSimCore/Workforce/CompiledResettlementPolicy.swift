@@ -16,48 +16,48 @@ struct CompiledResettlementPolicy {
 
     // Sector workforce profiles.
     /// Share of the sector's headcount of each sex: `1 − femaleShare`, `femaleShare`.
-    let sexShare: FlatBuffer<Double>
+    let sexShare: Buffer<Double>
     /// Age share of each cell within its sex.
-    let ageShare: FlatBuffer<Double>
+    let ageShare: Buffer<Double>
     /// Whether the scenario has a profile for the sector (a closure without one is an error).
-    let hasProfile: FlatBuffer<Bool>
-    let wage: FlatBuffer<Double>
-    let arrearsMonths: FlatBuffer<Double>
+    let hasProfile: Buffer<Bool>
+    let wage: Buffer<Double>
+    let arrearsMonths: Buffer<Double>
 
     // Payers and insurance.
-    let backWagesPayer: FlatBuffer<Int>
+    let backWagesPayer: Buffer<Int>
     /// Who pays what the award balance does not cover (the fund's fallback, or the province).
-    let awardFallbackPayer: FlatBuffer<Int>
+    let awardFallbackPayer: Buffer<Int>
     /// `jobRetentionRefundShare · u(year − 1)` per year.
-    let refundRate: FlatBuffer<Double>
+    let refundRate: Buffer<Double>
     /// Sum of the five contribution rates in force in the year.
-    let insuranceTotal: FlatBuffer<Double>
-    let benefitYuanPerYear: FlatBuffer<Double>
+    let insuranceTotal: Buffer<Double>
+    let benefitYuanPerYear: Buffer<Double>
 
     // The award fund.
     /// Amount received in the year, yuan (0 when none).
-    let fundAmount: FlatBuffer<Double>
+    let fundAmount: Buffer<Double>
     /// Whether the sector may receive funds.
-    let inFund: FlatBuffer<Bool>
-    let difficulty: FlatBuffer<Double>
-    let baseShare: FlatBuffer<Double>
-    let capacityWeight: FlatBuffer<Double>
-    let workersWeight: FlatBuffer<Double>
+    let inFund: Buffer<Bool>
+    let difficulty: Buffer<Double>
+    let baseShare: Buffer<Double>
+    let capacityWeight: Buffer<Double>
+    let workersWeight: Buffer<Double>
 
     // Channels.
-    let capacityTotal: FlatBuffer<Double>
-    let capacityPerYear: FlatBuffer<Double>
+    let capacityTotal: Buffer<Double>
+    let capacityPerYear: Buffer<Double>
     /// Largest share of the pool per year (`+∞` without a limit).
-    let share: FlatBuffer<Double>
+    let share: Buffer<Double>
     /// Eligible share of each cell.
-    let eligibleShare: FlatBuffer<Double>
-    let oneOffYuanPerPerson: FlatBuffer<Double>
+    let eligibleShare: Buffer<Double>
+    let oneOffYuanPerPerson: Buffer<Double>
     /// `annualYuanPerPerson + annualShareOfWage · wage`, per (channel, sector).
-    let annualYuanPerPerson: FlatBuffer<Double>
-    let payer: FlatBuffer<Int>
-    let isContractTermination: FlatBuffer<Bool>
-    let entryState: FlatBuffer<Int>
-    let accepts: FlatBuffer<Bool>
+    let annualYuanPerPerson: Buffer<Double>
+    let payer: Buffer<Int>
+    let isContractTermination: Buffer<Bool>
+    let entryState: Buffer<Int>
+    let accepts: Buffer<Bool>
 
     // Shared by every scenario (derived).
     /// Years of service at each cell's band mid-point.
@@ -145,32 +145,32 @@ struct CompiledResettlementPolicy {
                 }
             }
         }
-        self.sexShare = FlatBuffer(sexShare)
-        self.ageShare = FlatBuffer(ageShare)
-        self.hasProfile = FlatBuffer(hasProfile)
-        self.wage = FlatBuffer(wage)
-        arrearsMonths = FlatBuffer(arrears)
-        self.backWagesPayer = FlatBuffer(backWagesPayer)
-        awardFallbackPayer = FlatBuffer(fallback)
-        self.refundRate = FlatBuffer(refundRate)
-        self.insuranceTotal = FlatBuffer(insuranceTotal)
-        benefitYuanPerYear = FlatBuffer(benefit)
-        self.fundAmount = FlatBuffer(fundAmount)
-        self.inFund = FlatBuffer(inFund)
-        self.difficulty = FlatBuffer(difficulty)
-        self.baseShare = FlatBuffer(baseShare)
-        self.capacityWeight = FlatBuffer(capacityWeight)
-        self.workersWeight = FlatBuffer(workersWeight)
-        self.capacityTotal = FlatBuffer(capacityTotal)
-        self.capacityPerYear = FlatBuffer(capacityPerYear)
-        self.share = FlatBuffer(share)
-        eligibleShare = FlatBuffer(eligible)
-        oneOffYuanPerPerson = FlatBuffer(oneOff)
-        annualYuanPerPerson = FlatBuffer(annual)
-        self.payer = FlatBuffer(payer)
-        isContractTermination = FlatBuffer(termination)
-        entryState = FlatBuffer(entry)
-        self.accepts = FlatBuffer(accepts)
+        self.sexShare = Buffer(sexShare)
+        self.ageShare = Buffer(ageShare)
+        self.hasProfile = Buffer(hasProfile)
+        self.wage = Buffer(wage)
+        arrearsMonths = Buffer(arrears)
+        self.backWagesPayer = Buffer(backWagesPayer)
+        awardFallbackPayer = Buffer(fallback)
+        self.refundRate = Buffer(refundRate)
+        self.insuranceTotal = Buffer(insuranceTotal)
+        benefitYuanPerYear = Buffer(benefit)
+        self.fundAmount = Buffer(fundAmount)
+        self.inFund = Buffer(inFund)
+        self.difficulty = Buffer(difficulty)
+        self.baseShare = Buffer(baseShare)
+        self.capacityWeight = Buffer(capacityWeight)
+        self.workersWeight = Buffer(workersWeight)
+        self.capacityTotal = Buffer(capacityTotal)
+        self.capacityPerYear = Buffer(capacityPerYear)
+        self.share = Buffer(share)
+        eligibleShare = Buffer(eligible)
+        oneOffYuanPerPerson = Buffer(oneOff)
+        annualYuanPerPerson = Buffer(annual)
+        self.payer = Buffer(payer)
+        isContractTermination = Buffer(termination)
+        entryState = Buffer(entry)
+        self.accepts = Buffer(accepts)
 
         serviceYears = (0..<J).map { st.serviceYears($0 % st.bandCount) }
         acceptsAny = (0..<(C * Σ)).map { cσ in (0..<S).contains { accepts[cσ * S + $0] } }

@@ -35,37 +35,37 @@ struct ResettlementModel {
     let anyFund: [Bool]
 
     // State, carried over between years.
-    var stocks: FlatBuffer<Double>
-    var scratch: FlatBuffer<Double>
+    var stocks: Buffer<Double>
+    var scratch: Buffer<Double>
     /// Per block `σ·slots + slot`: whether it has ever held anyone.
     var active: [Bool]
-    let capacityLeft: FlatBuffer<Double>
+    let capacityLeft: Buffer<Double>
     /// `[(σ·C + c)·S + s]`.
-    let placedCumulative: FlatBuffer<Double>
+    let placedCumulative: Buffer<Double>
     /// `[σ·S + s]` each.
-    let displacedCumulative: FlatBuffer<Double>
-    let awardBalance: FlatBuffer<Double>
-    let refundBalance: FlatBuffer<Double>
+    let displacedCumulative: Buffer<Double>
+    let awardBalance: Buffer<Double>
+    let refundBalance: Buffer<Double>
     /// Result values, `ResettlementResult`'s layout (scenario innermost).
-    let values: FlatBuffer<Double>
+    let values: Buffer<Double>
 
     // Scratch, overwritten every year.
-    let capacityThisYear: FlatBuffer<Double>
+    let capacityThisYear: Buffer<Double>
     /// `[σ·S + s]`: each sector's pool at the start of allocation; `[σ]`: whether anyone waits.
-    let poolAtStart: FlatBuffer<Double>
-    let sectorWaiting: FlatBuffer<Bool>
+    let poolAtStart: Buffer<Double>
+    let sectorWaiting: Buffer<Bool>
     /// `[j·S + s]`: eligible persons per cell for the channel and sector being allocated.
-    let eligible: FlatBuffer<Double>
+    let eligible: Buffer<Double>
     /// `[s]` vectors.
-    let available: FlatBuffer<Double>, factor: FlatBuffer<Double>
-    let sum0: FlatBuffer<Double>, sum1: FlatBuffer<Double>, sum2: FlatBuffer<Double>
+    let available: Buffer<Double>, factor: Buffer<Double>
+    let sum0: Buffer<Double>, sum1: Buffer<Double>, sum2: Buffer<Double>
     /// `[(c·Σ + σ)·S + s]`: persons placed this year and their severance, yuan.
-    let placedNow: FlatBuffer<Double>
-    let severanceNow: FlatBuffer<Double>
+    let placedNow: Buffer<Double>
+    let severanceNow: Buffer<Double>
     /// `[σ·S + s]`: award-fund weights and excess; `[s]`: their totals.
-    let fundWeight: FlatBuffer<Double>, fundExcess: FlatBuffer<Double>
-    let totalCut: FlatBuffer<Double>, totalDisplaced: FlatBuffer<Double>
-    let totalWeight: FlatBuffer<Double>, totalExcess: FlatBuffer<Double>
+    let fundWeight: Buffer<Double>, fundExcess: Buffer<Double>
+    let totalCut: Buffer<Double>, totalDisplaced: Buffer<Double>
+    let totalWeight: Buffer<Double>, totalExcess: Buffer<Double>
 
     /// Positions of the named quantities in the result.
     struct QuantityIndex {
@@ -130,32 +130,32 @@ struct ResettlementModel {
         anyTermination = (0..<compiled.channelCount).map { c in (0..<S).contains { compiled.isContractTermination[c * S + $0] } }
         anyFund = years.indices.map { y in (0..<S).contains { compiled.fundAmount[y * S + $0] != 0 } }
 
-        stocks = FlatBuffer(repeating: 0, count: Σ * (C + 1) * n * S)
-        scratch = FlatBuffer(repeating: 0, count: Σ * (C + 1) * n * S)
+        stocks = Buffer(repeating: 0, count: Σ * (C + 1) * n * S)
+        scratch = Buffer(repeating: 0, count: Σ * (C + 1) * n * S)
         active = [Bool](repeating: false, count: Σ * (C + 1))
-        capacityLeft = FlatBuffer(compiled.capacityTotal.array)
-        placedCumulative = FlatBuffer(repeating: 0, count: Σ * C * S)
-        displacedCumulative = FlatBuffer(repeating: 0, count: Σ * S)
-        awardBalance = FlatBuffer(repeating: 0, count: Σ * S)
-        refundBalance = FlatBuffer(repeating: 0, count: Σ * S)
-        values = FlatBuffer(repeating: 0, count: years.count * sectors.count * quantities.count * S)
-        capacityThisYear = FlatBuffer(repeating: 0, count: C * S)
-        poolAtStart = FlatBuffer(repeating: 0, count: Σ * S)
-        sectorWaiting = FlatBuffer(repeating: false, count: Σ)
-        eligible = FlatBuffer(repeating: 0, count: J * S)
-        available = FlatBuffer(repeating: 0, count: S)
-        factor = FlatBuffer(repeating: 0, count: S)
-        sum0 = FlatBuffer(repeating: 0, count: S)
-        sum1 = FlatBuffer(repeating: 0, count: S)
-        sum2 = FlatBuffer(repeating: 0, count: S)
-        placedNow = FlatBuffer(repeating: 0, count: C * Σ * S)
-        severanceNow = FlatBuffer(repeating: 0, count: C * Σ * S)
-        fundWeight = FlatBuffer(repeating: 0, count: Σ * S)
-        fundExcess = FlatBuffer(repeating: 0, count: Σ * S)
-        totalCut = FlatBuffer(repeating: 0, count: S)
-        totalDisplaced = FlatBuffer(repeating: 0, count: S)
-        totalWeight = FlatBuffer(repeating: 0, count: S)
-        totalExcess = FlatBuffer(repeating: 0, count: S)
+        capacityLeft = Buffer(compiled.capacityTotal.array)
+        placedCumulative = Buffer(repeating: 0, count: Σ * C * S)
+        displacedCumulative = Buffer(repeating: 0, count: Σ * S)
+        awardBalance = Buffer(repeating: 0, count: Σ * S)
+        refundBalance = Buffer(repeating: 0, count: Σ * S)
+        values = Buffer(repeating: 0, count: years.count * sectors.count * quantities.count * S)
+        capacityThisYear = Buffer(repeating: 0, count: C * S)
+        poolAtStart = Buffer(repeating: 0, count: Σ * S)
+        sectorWaiting = Buffer(repeating: false, count: Σ)
+        eligible = Buffer(repeating: 0, count: J * S)
+        available = Buffer(repeating: 0, count: S)
+        factor = Buffer(repeating: 0, count: S)
+        sum0 = Buffer(repeating: 0, count: S)
+        sum1 = Buffer(repeating: 0, count: S)
+        sum2 = Buffer(repeating: 0, count: S)
+        placedNow = Buffer(repeating: 0, count: C * Σ * S)
+        severanceNow = Buffer(repeating: 0, count: C * Σ * S)
+        fundWeight = Buffer(repeating: 0, count: Σ * S)
+        fundExcess = Buffer(repeating: 0, count: Σ * S)
+        totalCut = Buffer(repeating: 0, count: S)
+        totalDisplaced = Buffer(repeating: 0, count: S)
+        totalWeight = Buffer(repeating: 0, count: S)
+        totalExcess = Buffer(repeating: 0, count: S)
     }
 
     /// The result so far (a copy of the values).
@@ -377,7 +377,7 @@ struct ResettlementModel {
 
     /// Sum over cells of one state's rows of a block, per scenario, into `into`.
     @inline(__always)
-    private func stateSum(_ b: UnsafeMutablePointer<Double>, state: Int, into: FlatBuffer<Double>) {
+    private func stateSum(_ b: UnsafeMutablePointer<Double>, state: Int, into: Buffer<Double>) {
         let v = into.base
         for s in 0..<S { v[s] = 0 }
         for j in 0..<J { let row = b + (state * J + j) * S; for s in 0..<S { v[s] += row[s] } }
