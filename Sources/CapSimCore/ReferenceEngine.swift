@@ -6,7 +6,8 @@ import LinearAlgebra
 /// It exists to check `Engine` (tests require the same numbers and the same closure events) and
 /// to measure what batching and the tuned kernels gain (docs/PERFORMANCE.md). The capacity step
 /// and the aggregation are written out again here; worker stocks and enterprise books use the
-/// same sub-models as `Engine`, with the loop kernel.
+/// per-scenario models the engine had before it became data-parallel (`ReferenceResettlementModel`,
+/// `ReferenceFinanceModel`, in `Reference/`), so the batched models are checked against independent code.
 public enum ReferenceEngine {
     /// Runs every scenario of `batch`, one after the other, and joins the results.
     public static func run(_ batch: ScenarioBatch) -> BatchResult {
@@ -90,7 +91,12 @@ public enum ReferenceEngine {
             // Rules, in order.
             for rule in policy.rules where rule.isActive(in: year) {
                 let threshold = rule.thresholdByYear[year] ?? 0
-                for (i, f) in facilities.enumerated() where status[i] == .operating {
+                // §2.2: a named rule without a sector visits its units in the order they are listed.
+                let visit = rule.criterion == .named && rule.sector == nil
+                    ? rule.namedFacilities.compactMap { id in facilities.firstIndex { $0.id == id } }
+                    : Array(facilities.indices)
+                for i in visit where status[i] == .operating {
+                    let f = facilities[i]
                     if let sector = rule.sector, f.sector != sector { continue }
                     if let owner = rule.owner, f.owner != owner { continue }
                     if let region = rule.region, f.region != region { continue }
