@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import CapSimStore
 import Foundation
 import Testing
@@ -21,22 +22,7 @@ import Testing
     /// 4 Latin hypercube points under 2 policies; `scenario` as the sweep file names it.
     static func sweepText(scenario: String = CLIHarness.packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path,
                           samples: Int = 4) -> String {
-        """
-        scenario: \(scenario)
-        seed: 5
-        design: {kind: latin_hypercube, samples: \(samples)}
-        parameters:
-          - name: threshold
-            path: rules[coal-under-30].threshold
-            distribution: {kind: uniform, min: 20, max: 60}
-        policies:
-          - name: plan
-          - name: welfare
-            set:
-              resettlement.channels[public-welfare].share: 0.3
-        outcomes:
-          - {name: coal_closed, metric: capacity_closed, sector: coal, years: [2016, 2018], aggregate: sum}
-        """
+        smallJilinSweepText(scenario: scenario, samples: samples, seed: 5)
     }
 
     static func sweepFolder(samples: Int = 4) throws -> Folder {

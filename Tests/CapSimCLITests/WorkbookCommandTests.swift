@@ -8,26 +8,8 @@ import CapSimTestSupport
     static let jilin = "Scenarios/jilin-2016/scenario.yaml"
     static let variant = "Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml"
 
-    /// A member of the .xlsx (a zip), with /usr/bin/unzip, or Python's zipfile without it.
-    static func member(_ zip: URL, _ name: String) throws -> String {
-        let process = Process()
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-            process.arguments = ["-p", zip.path, name]
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
-                                 zip.path, name]
-        }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(name) not in \(zip.path)")
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// A member of the .xlsx (a zip).
+    static func member(_ zip: URL, _ name: String) throws -> String { try zipMember(zip, name) }
 
     static func sheets(_ xlsx: URL) throws -> [String] {
         try member(xlsx, "xl/workbook.xml").components(separatedBy: "<sheet name=\"").dropFirst()

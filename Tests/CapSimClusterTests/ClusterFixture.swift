@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import CapSimCluster
 import CapSimRunner
 import CapSimScenario
@@ -25,22 +26,7 @@ struct ClusterFixture {
 
     /// 8 Latin-hypercube points × 2 policies = 16 experiments of the bundled Jilin scenario.
     static func sweepText(samples: Int = 8) -> String {
-        """
-        scenario: \(packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path)
-        seed: 3
-        design: {kind: latin_hypercube, samples: \(samples)}
-        parameters:
-          - name: threshold
-            path: rules[coal-under-30].threshold
-            distribution: {kind: uniform, min: 20, max: 60}
-        policies:
-          - name: plan
-          - name: welfare
-            set:
-              resettlement.channels[public-welfare].share: 0.3
-        outcomes:
-          - {name: coal_closed, metric: capacity_closed, sector: coal, years: [2016, 2018], aggregate: sum}
-        """
+        smallJilinSweepText(scenario: packageRoot.appendingPathComponent("Scenarios/jilin-2016/scenario.yaml").path, samples: samples, seed: 3)
     }
 
     init(samples: Int = 8) throws {
