@@ -20,8 +20,48 @@ public enum FacilityTableReader {
 
     /// Parses one table's text. `file` is used in messages only.
     static func read(text: String, file: String, issues: inout [ScenarioIssue]) -> [Row] {
+        var found = Set<String>()
+        return read(text: text, file: file, changes: [:], found: &found, issues: &issues)
+    }
+
+    /// Parses one table's text with a variant's changes of rows applied: `changes` by row id, in
+    /// the order written; the ids of the rows found are added to `found`. A problem with a value
+    /// a variant set is reported at the variant's line.
+    static func read(text: String, file: String, changes: [String: [FacilityChange]], found: inout Set<String>,
+                     issues: inout [ScenarioIssue]) -> [Row] {
         var facilities: [Row] = []
-        for var row in CSVTable.rows(text: text, file: file, columns: columns, rowNoun: "facilities", issues: &issues) {
+        rows: for var row in CSVTable.rows(text: text, file: file, columns: columns, rowNoun: "facilities", issues: &issues) {
+            var changedBy: [String: FacilityChange] = [:]
+            if let list = changes[row.text("id")] {
+                found.insert(row.text("id"))
+                for change in list {
+                    guard let column = change.column, let i = row.position[column] else { continue rows }
+                    switch change.action {
+                    case let .set(text):
+                        row.fields[i] = text
+                    case let .scale(factor):
+                        guard let x = DecimalNumber.parse(row.text(column)) else {
+                            issues.append(ScenarioIssue(file: change.file, line: change.line, field: change.field,
+                                                        message: "'\(row.text(column))' (\(file) row \(row.row)) is not a number, so it cannot be scaled"))
+                            continue rows
+                        }
+                        row.fields[i] = ScenarioDocument.numberText(x * factor)
+                    case .remove:
+                        continue rows
+                    }
+                    changedBy[column] = change
+                }
+            }
+            defer {
+                // A bad value a variant wrote is the variant's problem: report it there.
+                if !changedBy.isEmpty {
+                    for k in issues.indices.suffix(row.issues.count) {
+                        guard let column = issues[k].field, let change = changedBy[column] else { continue }
+                        issues[k] = ScenarioIssue(file: change.file, line: change.line, field: change.field,
+                                                  message: issues[k].message + " (\(file) row \(row.row))")
+                    }
+                }
+            }
             let kind = row.enumeration("kind", FacilityKind.self)
             let reserveText = row.text("reserve_years")
             var reserve: Double?
@@ -119,7 +159,9 @@ struct RowReader {
     let line: Int
     let row: Int
     let position: [String: Int]
-    let fields: [String]
+    /// The cells; a variant's changes of the row (`facilities[ID].COLUMN`) are written here
+    /// before the row is read.
+    var fields: [String]
     var issues: [ScenarioIssue] = []
 
     init(file: String, line: Int, row: Int, position: [String: Int], fields: [String]) {

@@ -19,7 +19,7 @@ extension Scenario {
                        + " (every value not listed below comes from \(chain[0]))")
             out.append("values set by variants:")
             for o in overrides {
-                out.append("  \(o.path) = \(o.value)   from \(o.file):\(o.line.map(String.init) ?? "?")")
+                out.append("  \(o.path) \(o.summary)   from \(o.file):\(o.line.map(String.init) ?? "?")")
             }
         }
         out.append("title: \(title)\(mark("title"))")

@@ -36,6 +36,8 @@ public struct Scenario: Sendable {
     public var overrides: [ScenarioOverride] = []
     /// Where each facility's row is, in `facilities` order.
     var facilityRows: [RowLocation] = []
+    /// The variants' changes of facility rows by id, applied when the tables are read.
+    var facilityChanges: [FacilityChange] = []
     /// Every enterprise id the enterprise tables list, for the finance section's references; nil
     /// when a table could not be read whole.
     var enterpriseIDs: Set<String>?
@@ -81,6 +83,7 @@ extension Scenario {
                                 facilityTables: [], facilities: [], policy: Policy(), defaulted: [])
         scenario.chain = document.chain
         scenario.overrides = document.overrides
+        scenario.facilityChanges = document.facilityChanges
         scenario.resolve(document.root, reusing: base, changedSections: changedSections, reader: &reader)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
         return scenario
@@ -222,14 +225,15 @@ extension Scenario {
     {
         guard let list = reader.sequence(node, key) else { return ([], []) }
         if list.isEmpty { reader.report(node, key, "list at least one \(noun) table") }
-        // Relative to the file that listed the tables, which may be a base this one extends.
-        let folder = PathText.folder(of: reader.origin(key))
         var paths: [String] = []
         var texts: [(path: String, text: String)] = []
         var rowCount = 0
         for (i, entry) in list.enumerated() {
             let field = "\(key)[\(i)]"
             guard let relative = reader.string(entry, field) else { continue }
+            // Relative to the file that listed the table, which may be a base this one extends
+            // (or a variant that added the table).
+            let folder = PathText.folder(of: reader.origin(field))
             guard ScenarioDocument.isText(entry) else {
                 reader.report(entry, field, "expected the path of a \(noun) table, as text; got '\(relative)'"
                               + " (quote it if a file is really named so)")
@@ -268,9 +272,12 @@ extension Scenario {
         facilityTables = tables.paths
         var seen: [String: (file: String, line: Int)] = [:]
         var locations: [RowLocation] = []
+        let changes = Dictionary(grouping: facilityChanges, by: \.id)
+        var changed = Set<String>()
         for (path, text) in tables.texts {
             var tableIssues: [ScenarioIssue] = []
-            let table = FacilityTableReader.read(text: text, file: path, issues: &tableIssues)
+            let table = FacilityTableReader.read(text: text, file: path, changes: changes, found: &changed,
+                                                 issues: &tableIssues)
             reader.issues += tableIssues
             // Ids must be unique across all tables, so duplicates are found here.
             for row in table {
@@ -283,6 +290,15 @@ extension Scenario {
                     facilities.append(row.facility)
                     locations.append(RowLocation(file: path, line: row.line, row: row.row))
                 }
+            }
+        }
+        // A change of a row no table has would silently do nothing; only known when every table was read.
+        if tables.texts.count == tables.paths.count {
+            for change in facilityChanges where !changed.contains(change.id) {
+                let known = seen.keys.sorted()
+                reader.issues.append(ScenarioIssue(
+                    file: change.file, line: change.line, field: change.field,
+                    message: "no facility table has a row with id '\(change.id)'" + Suggestion.phrase(for: change.id, in: known)))
             }
         }
         return locations

@@ -21,6 +21,9 @@ public struct ScenarioDocument: @unchecked Sendable {
     /// Canonical path (`rules[3].threshold`) → (file, line) of each value that a variant set,
     /// in the order the overrides were applied. Everything else comes from `chain[0]`.
     public private(set) var overrides: [ScenarioOverride] = []
+    /// Changes of facility-table rows by id, in the order the variants wrote them; applied when
+    /// the tables are read.
+    public private(set) var facilityChanges: [FacilityChange] = []
     private var origins: [String: String] = [:]
 
     /// The file a value came from: the file of the override that set it or one of its parents,
@@ -107,15 +110,23 @@ public struct ScenarioDocument: @unchecked Sendable {
         return document
     }
 
-    /// Applies one variant's top-level keys and `set:` values to this document (its base).
+    /// The sections of a variant file that change the base rather than replace a key of it.
+    static let changeSections = ["set", "scale", "add", "remove"]
+
+    /// Applies one variant's top-level keys and its `remove:`, `add:`, `set:` and `scale:`
+    /// sections, in that order, to this document (its base).
     private mutating func apply(variant root: Node, file path: String) throws(ScenarioError) {
         guard var top = root.mapping else { return }
         file = path
         chain.append(path)
         var issues: [ScenarioIssue] = []
-        let setNode = top["set"]
-        top["extends"] = nil
-        top["set"] = nil
+        var sections: [String: Node] = [:]
+        for key in ["extends"] + Self.changeSections {
+            if let value = top[key] {
+                sections[key] = value
+                top[key] = nil
+            }
+        }
         // Top-level keys replace the base's wholesale.
         if var merged = self.root.mapping {
             for (keyNode, value) in top {
@@ -125,28 +136,231 @@ public struct ScenarioDocument: @unchecked Sendable {
             }
             self.root = .mapping(merged)
         }
-        if let setNode {
-            guard let entries = setNode.mapping else {
-                throw ScenarioError(issues: [ScenarioIssue(file: path, line: setNode.mark?.line, field: "set",
-                                                           message: "expected a mapping of path: value")])
+        for section in ["remove", "add", "set", "scale"] {
+            guard let node = sections[section] else { continue }
+            guard let entries = node.mapping else {
+                issues.append(ScenarioIssue(file: path, line: node.mark?.line, field: section,
+                                            message: "expected a mapping of path: " + (section == "scale" ? "factor"
+                                                : section == "set" ? "value" : "list")))
+                continue
             }
             for (keyNode, value) in entries {
                 let text = keyNode.scalar?.string ?? ""
-                let field = "set." + text
-                switch ScenarioPath.parse(text) {
-                case let .failure(error):
-                    issues.append(ScenarioIssue(file: path, line: keyNode.mark?.line, field: field, message: error.description))
-                case let .success(target):
-                    do {
-                        try set(target, to: value, file: path, line: keyNode.mark?.line)
-                    } catch {
-                        issues.append(ScenarioIssue(file: path, line: keyNode.mark?.line, field: field,
-                                                    message: error.message))
+                let line = keyNode.mark?.line
+                let field = section + "." + text
+                do throws(PathError) {
+                    let target: ScenarioPath
+                    switch ScenarioPath.parse(text) {
+                    case let .failure(error): throw PathError(message: error.description)
+                    case let .success(parsed): target = parsed
                     }
+                    if target.segments.first == .key(Self.facilitiesKey) {
+                        try changeFacility(target, section: section, value: value, file: path, line: line, field: field)
+                        continue
+                    }
+                    switch section {
+                    case "remove": try remove(value, from: target, file: path, line: line)
+                    case "add": try add(value, to: target, file: path, line: line)
+                    case "scale": try scale(target, by: value, file: path, line: line)
+                    default: try set(target, to: value, file: path, line: line)
+                    }
+                } catch {
+                    issues.append(ScenarioIssue(file: path, line: line, field: field, message: error.message))
                 }
             }
         }
         if !issues.isEmpty { throw ScenarioError(issues: issues) }
+    }
+
+    /// The pseudo-key under which a variant addresses facility-table rows by id
+    /// (`facilities[coal-s01].capacity_10kt`); the scenario file has no such key.
+    static let facilitiesKey = "facilities"
+
+    /// Records a change of facility rows: `set:`/`scale:` of `facilities[ID].COLUMN`, or
+    /// `remove: {facilities: [ID, ...]}`. The rows are changed when the tables are read.
+    private mutating func changeFacility(_ path: ScenarioPath, section: String, value: Node, file: String,
+                                         line: Int?, field: String) throws(PathError) {
+        let columns = FacilityTableReader.columns
+        switch section {
+        case "remove":
+            guard path.segments.count == 1 else {
+                throw PathError(message: "remove facility rows with 'facilities: [id, ...]'")
+            }
+            for id in try Self.names(value, what: "facility ids") {
+                facilityChanges.append(FacilityChange(id: id, column: nil, action: .remove, file: file, line: line,
+                                                      field: field))
+                record(ScenarioOverride(path: "facilities[\(id)]", file: file, line: line, value: value, change: .removed))
+            }
+        case "add":
+            throw PathError(message: "add facility rows as a table of their own: 'add: {facilityTables: [extra.csv]}'")
+        default:
+            guard path.segments.count == 3, case let .id(id) = path.segments[1], case let .key(column) = path.segments[2]
+            else {
+                throw PathError(message: "a facility value is addressed as facilities[ID].COLUMN, e.g. facilities[coal-s01].capacity_10kt")
+            }
+            guard columns.contains(column) else {
+                throw PathError(message: "facility tables have no column '\(column)'"
+                                + Suggestion.phrase(for: column, in: columns) + "; columns: " + columns.joined(separator: ", "))
+            }
+            guard column != "id" else { throw PathError(message: "a row's id cannot be changed; remove the row and add one") }
+            let action: FacilityChange.Action
+            if section == "scale" {
+                action = .scale(try Self.factor(value))
+            } else {
+                guard let text = value.scalar?.string else {
+                    throw PathError(message: "a facility cell takes a number or text; got \(Self.kind(value))")
+                }
+                action = .set(text)
+            }
+            facilityChanges.append(FacilityChange(id: id, column: column, action: action, file: file, line: line, field: field))
+            var o = ScenarioOverride(path: "facilities[\(id)].\(column)", file: file, line: line, value: value)
+            if case let .scale(f) = action { o.change = .scaled(by: f) }
+            record(o)
+        }
+    }
+
+    /// The texts of a list of scalars (or of one scalar), for ids to remove.
+    private static func names(_ node: Node, what: String) throws(PathError) -> [String] {
+        if let s = node.scalar?.string, !s.isEmpty { return [s] }
+        guard let list = node.sequence, !list.isEmpty else { throw PathError(message: "expected a list of \(what)") }
+        var names: [String] = []
+        for item in list {
+            guard let s = item.scalar?.string, !s.isEmpty else { throw PathError(message: "expected a list of \(what); got \(kind(item))") }
+            names.append(s)
+        }
+        return names
+    }
+
+    /// A scale factor: a finite number.
+    private static func factor(_ node: Node) throws(PathError) -> Double {
+        guard let s = node.scalar?.string, let f = DecimalNumber.parse(s), f.isFinite else {
+            throw PathError(message: "a scale factor is a number (0.8 = 20 % lower); got \(describe(node))")
+        }
+        return f
+    }
+
+    /// The name an element of a list is removed by: its `id`, or the element itself when it is
+    /// text (a table path in `facilityTables`).
+    private static func elementName(_ node: Node) -> String? { idOf(node) ?? node.scalar?.string }
+
+    /// Removes the elements named `ids` from the list at `path`.
+    private mutating func remove(_ ids: Node, from path: ScenarioPath, file: String, line: Int?) throws(PathError) {
+        for id in try Self.names(ids, what: "ids of the elements to remove") {
+            var canonical = ""
+            var removedAt = 0
+            root = try Self.edit(root, path.segments[...], canonical: &canonical) { old throws(PathError) in
+                guard let old else { throw PathError(message: "there is no list here to remove from") }
+                guard var list = old.sequence else { throw PathError(message: "this is \(Self.kind(old)), not a list") }
+                guard let i = list.firstIndex(where: { Self.elementName($0) == id }) else {
+                    let names = list.compactMap(Self.elementName)
+                    throw PathError(message: "no element has id '\(id)'" + Suggestion.phrase(for: id, in: names)
+                                    + (names.isEmpty ? "" : "; its ids: \(names.joined(separator: ", "))"))
+                }
+                removedAt = i
+                list.remove(at: i)
+                return .sequence(list)
+            }
+            reindex(canonical, removed: removedAt)
+            record(ScenarioOverride(path: "\(canonical)[\(id)]", file: file, line: line, value: .scalar(.init(id)),
+                                    change: .removed))
+        }
+    }
+
+    /// Appends the elements of the list `value` to the list at `path` (made when the base has
+    /// none there); an element whose id the list already has is an error.
+    private mutating func add(_ value: Node, to path: ScenarioPath, file: String, line: Int?) throws(PathError) {
+        guard let items = value.sequence, !items.isEmpty else {
+            throw PathError(message: "expected a list of the elements to add; got \(Self.kind(value))")
+        }
+        var canonical = ""
+        var firstNew = 0
+        var created = false
+        root = try Self.edit(root, path.segments[...], canonical: &canonical) { old throws(PathError) in
+            var list: Node.Sequence
+            if let old {
+                guard let existing = old.sequence else { throw PathError(message: "this is \(Self.kind(old)), not a list") }
+                list = existing
+            } else {
+                list = Node.Sequence([], .implicit, .block, value.mark)
+                created = true
+            }
+            firstNew = list.count
+            for item in items {
+                if let id = Self.elementName(item), list.contains(where: { Self.elementName($0) == id }) {
+                    throw PathError(message: "the list already has an element '\(id)'; change it with set: or remove it first")
+                }
+                list.append(item)
+            }
+            return .sequence(list)
+        }
+        // A new list is the variant's as a whole, so problems with its key are reported there too.
+        if created {
+            record(ScenarioOverride(path: canonical, file: file, line: line, value: value, change: .added))
+            return
+        }
+        for (k, item) in items.enumerated() {
+            record(ScenarioOverride(path: "\(canonical)[\(firstNew + k)]", file: file, line: item.mark?.line ?? line,
+                                    value: item, change: .added))
+        }
+    }
+
+    /// Multiplies the number, or every number of the year map, at `path` by the factor `value`.
+    private mutating func scale(_ path: ScenarioPath, by value: Node, file: String, line: Int?) throws(PathError) {
+        let f = try Self.factor(value)
+        var canonical = ""
+        var result = value
+        root = try Self.edit(root, path.segments[...], canonical: &canonical) { old throws(PathError) in
+            guard let old else { throw PathError(message: "nothing to scale: the value is not in the scenario") }
+            result = try Self.scaledNumberOrYearMap(old, by: f)
+            return result
+        }
+        var o = ScenarioOverride(path: canonical, file: file, line: line, value: result)
+        o.change = .scaled(by: f)
+        record(o)
+    }
+
+    /// `node` times `factor` when it is a number or a mapping of years to numbers; anything else
+    /// (text, a list, a rule's mapping whose years must not be scaled) is an error.
+    static func scaledNumberOrYearMap(_ node: Node, by factor: Double) throws(PathError) -> Node {
+        if let s = node.scalar {
+            guard DecimalNumber.parse(s.string) != nil else {
+                throw PathError(message: "the scenario has text here ('\(s.string)'); only a number or a year map of numbers can be scaled")
+            }
+            return try scaled(node, by: factor)
+        }
+        guard let m = node.mapping else {
+            throw PathError(message: "the scenario has \(kind(node)) here; only a number or a year map of numbers can be scaled")
+        }
+        for (k, v) in m where Int(k.scalar?.string ?? "") == nil || DecimalNumber.parse(v.scalar?.string ?? "") == nil {
+            throw PathError(message: "the scenario has a mapping here (\(describe(node))), not a year map of numbers; "
+                            + "scale a number or a map such as priceIndexByYear")
+        }
+        return try scaled(node, by: factor)
+    }
+
+    /// After the element at `removed` of the list at `list` (canonical) is gone, moves the origins
+    /// and overrides of the later elements down one position and drops those of the removed one.
+    private mutating func reindex(_ list: String, removed: Int) {
+        let prefix = list + "["
+        // The key after the move; nil for a key of the removed element.
+        func shifted(_ key: String) -> String? {
+            guard key.hasPrefix(prefix) else { return key }
+            let rest = key.dropFirst(prefix.count)
+            guard let close = rest.firstIndex(of: "]"), let k = Int(rest[..<close]) else { return key }
+            if k == removed { return nil }
+            return k < removed ? key : prefix + "\(k - 1)" + String(rest[close...])
+        }
+        var moved: [String: String] = [:]
+        for (key, value) in origins {
+            if let newKey = shifted(key) { moved[newKey] = value }
+        }
+        origins = moved
+        overrides = overrides.compactMap { o in
+            guard let newPath = shifted(o.path) else { return nil }
+            var o = o
+            o.path = newPath
+            return o
+        }
     }
 
     /// `relative` resolved against `folder`, with `.` and `name/..` steps removed, so messages
@@ -348,7 +562,8 @@ public struct ScenarioDocument: @unchecked Sendable {
                 map[Node.scalar(.init(key, .implicit, .plain, value.mark))] = value
             } else {
                 let keys = map.compactMap { $0.key.scalar?.string }
-                throw PathError(message: "\(here) has no key '\(key)'; its keys: \(keys.joined(separator: ", "))")
+                throw PathError(message: "\(here) has no key '\(key)'" + Suggestion.phrase(for: key, in: keys)
+                                + "; its keys: \(keys.joined(separator: ", "))")
             }
             return .mapping(map)
         case .index, .id:
@@ -365,7 +580,7 @@ public struct ScenarioDocument: @unchecked Sendable {
             case let .id(id):
                 guard let i = list.firstIndex(where: { idOf($0) == id }) else {
                     let ids = list.compactMap(idOf)
-                    throw PathError(message: "\(here) has no element with id '\(id)'"
+                    throw PathError(message: "\(here) has no element with id '\(id)'" + Suggestion.phrase(for: id, in: ids)
                                     + (ids.isEmpty ? "" : "; its ids: \(ids.joined(separator: ", "))"))
                 }
                 position = i
@@ -401,10 +616,36 @@ public struct ScenarioOverride: Sendable, Equatable {
     public var file: String
     /// Its line in that file.
     public var line: Int?
-    /// The value as written (a number or text; `{...}` or `[...]` for a mapping or a list).
+    /// The value as written (a number or text; `{...}` or `[...]` for a mapping or a list); for a
+    /// scale, the value after scaling.
     public var value: String
+    /// What the variant did to the value.
+    public var change: Change = .set
 
-    init(path: String, file: String, line: Int?, value: Node) {
+    /// What a variant did to a value.
+    public enum Change: Sendable, Equatable {
+        /// Replaced it (`set:` or a top-level key).
+        case set
+        /// Multiplied it, or every number of its year map, by the factor (`scale:`).
+        case scaled(by: Double)
+        /// Appended it to a list (`add:`).
+        case added
+        /// Removed it from a list (`remove:`); the path names the element by id.
+        case removed
+    }
+
+    /// The change in words for `capsim validate`: `= 45`, `× 0.8 → {2016, ...}`, `added {...}`, `removed`.
+    public var summary: String {
+        switch change {
+        case .set: return "= \(value)"
+        case let .scaled(f): return "× \(ScenarioDocument.numberText(f)) → \(value)"
+        case .added: return "added \(value)"
+        case .removed: return "removed"
+        }
+    }
+
+    init(path: String, file: String, line: Int?, value: Node, change: Change = .set) {
+        self.change = change
         self.path = path
         self.file = file
         self.line = line
@@ -415,4 +656,30 @@ public struct ScenarioOverride: Sendable, Equatable {
         case .alias: self.value = "(alias)"
         }
     }
+}
+
+/// A change a variant makes to one facility-table row, found by its id.
+public struct FacilityChange: Sendable, Equatable {
+    /// What is done to the row.
+    public enum Action: Sendable, Equatable {
+        /// The cell of `column` is replaced by this text.
+        case set(String)
+        /// The number in the cell of `column` is multiplied by this factor.
+        case scale(Double)
+        /// The row is dropped.
+        case remove
+    }
+
+    /// The row's `id`.
+    public var id: String
+    /// The column changed; nil for a removal.
+    public var column: String?
+    /// What is done.
+    public var action: Action
+    /// The variant file that asked for the change, and its line.
+    public var file: String
+    /// The line in `file`.
+    public var line: Int?
+    /// The variant's path, for messages (`set.facilities[coal-s01].workers`).
+    public var field: String
 }
