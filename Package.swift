@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // C system libraries: found with pkg-config, installed from Debian.
@@ -64,13 +65,21 @@ let package = Package(
         .target(name: "CapSimChart", dependencies: ["CapSimCore", "CapSimScenario", "CapSimIO"]),
         // Sweeps as Slurm job arrays: batch scripts, submission, status and resume (sbatch, squeue as subprocesses).
         .target(name: "CapSimCluster", dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimIO", "CapSimPaths"]),
+        // The planner's workbench: a local web server (Hummingbird) with the scenario pages, what-if form and downloads.
+        .target(
+            name: "CapSimServer",
+            dependencies: [
+                "CapSimCore", "CapSimScenario", "CapSimIO", "CapSimChart", "CapSimPaths",
+                .product(name: "Yams", package: "Yams"), .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CapSimChart", "CapSimCluster", "CapSimPaths",
+                "CapSimChart", "CapSimCluster", "CapSimPaths", "CapSimServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -97,6 +106,12 @@ let package = Package(
         .testTarget(
             name: "CapSimClusterTests",
             dependencies: ["CapSimCluster", "CapSimStore", "CapSimRunner", "CapSimScenario", "CapSimTestSupport"]),
+        .testTarget(
+            name: "CapSimServerTests",
+            dependencies: [
+                "CapSimServer", "CapSimScenario", "CapSimIO", "CapSimTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [

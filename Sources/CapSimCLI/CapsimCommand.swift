@@ -27,7 +27,8 @@ public struct CapsimCommand: ParsableCommand {
                   PNG charts of the run in out/: capacity, closures by rule, workers, debt.
             """,
         subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, GenerateCommand.self,
-                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self, ClusterCommand.self])
+                      ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self, ClusterCommand.self,
+                      ServeCommand.self])
 
     public init() {}
 }
