@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // C system libraries: found with pkg-config, installed from Debian.
@@ -70,13 +71,21 @@ let package = Package(
         .target(name: "CapSimCluster", dependencies: ["CapSimRunner", "CapSimStore", "CapSimScenario", "CapSimIO", "CapSimPaths"]),
         // Excel workbooks of runs and comparisons through libxlsxwriter: the only module that sees its C types.
         .target(name: "CapSimWorkbook", dependencies: ["CXLSXWriter", "CapSimCore", "CapSimScenario", "CapSimIO"]),
+        // The planner's workbench: a local web server (Hummingbird) with the scenario pages, what-if form and downloads.
+        .target(
+            name: "CapSimServer",
+            dependencies: [
+                "CapSimCore", "CapSimScenario", "CapSimIO", "CapSimChart", "CapSimPaths",
+                .product(name: "Yams", package: "Yams"), .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         // Subcommands; the executable only calls into this library.
         .target(
             name: "CapSimCLI",
             dependencies: [
                 "CapSimCore", "CapSimScenario", "CapSimIO", "LinearAlgebra", "CapSimRunner", "CapSimStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CapSimChart", "CapSimCluster", "CapSimPaths", "CapSimWorkbook",
+                "CapSimChart", "CapSimCluster", "CapSimPaths", "CapSimWorkbook", "CapSimServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"]),
 
@@ -106,6 +115,12 @@ let package = Package(
         .testTarget(
             name: "CapSimClusterTests",
             dependencies: ["CapSimCluster", "CapSimStore", "CapSimRunner", "CapSimScenario", "CapSimTestSupport"]),
+        .testTarget(
+            name: "CapSimServerTests",
+            dependencies: [
+                "CapSimServer", "CapSimScenario", "CapSimIO", "CapSimTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "CapSimSweepTests",
             dependencies: [

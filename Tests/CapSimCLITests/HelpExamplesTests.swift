@@ -19,7 +19,8 @@ import Testing
     /// checked, not run.
     static func isExpensive(_ e: Example) -> Bool {
         let line = e.arguments.joined(separator: " ")
-        return e.arguments.first == "sweep" || line.contains("--preset national")
+        // `serve` runs until stopped: parsed here, exercised by CapSimServerTests.
+        return e.arguments.first == "sweep" || e.arguments.first == "serve" || line.contains("--preset national")
             || line.contains("--facilities 15000") || line.contains("runs/national/scenario.yaml")
     }
 
