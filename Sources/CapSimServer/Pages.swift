@@ -183,13 +183,17 @@ enum Pages {
             + "<a href=\"/scenario?path=\(HTML.query(workspace.relative(base.file)))\">\(HTML.escape(workspace.relative(base.file)))</a>, "
             + "run and compared in \(HTML.number(Date().timeIntervalSince(started), digits: 2)) s.</p>"
         html += "<h2>Headline differences</h2>"
-        let largest = comparison.largestDifferences(variant: 0).prefix(15)
-        if largest.isEmpty { html += "<p id=\"no-difference\">The variant changes no figure.</p>" }
-        html += HTML.table(["metric", "sector", "year", "unit", "base", "variant", "difference", "difference %"], largest.map { d in
-            [d.metric, d.sector.rawValue, String(d.year), d.unit, d.baseValue.map { HTML.number($0, digits: d.digits) } ?? "",
-             d.variantValue.map { HTML.number($0, digits: d.digits) } ?? "", d.difference.map { HTML.number($0, digits: d.digits) } ?? "",
-             d.differencePercent.map { HTML.number($0, digits: 1) } ?? ""]
-        }, id: "headline")
+        // The same headline differences `capsim compare` prints first (CapSimIO's ComparisonAnswer).
+        let moved = ComparisonAnswer(comparison).headline.filter { $0.variant == 0 && $0.difference != 0 }
+        if moved.isEmpty { html += "<p id=\"no-difference\">The variant changes no figure.</p>" }
+        var rows: [[String]] = []
+        for h in moved {
+            let label = [h.base.key, h.base.detail].compactMap { $0 }.joined(separator: " ")
+            let year = h.base.year.map(String.init) ?? ""
+            rows.append([label, h.base.sector, year, h.base.unit.rawValue,
+                         "\(h.base.value)", "\(h.variantFigure.value)", "\(h.difference)"])
+        }
+        html += HTML.table(["figure", "sector", "year", "unit", "base", "variant", "difference"], rows, id: "headline")
         html += "<h2>Capacity, base and variant</h2><table id=\"capacity\"><tr><th>sector</th><th>year</th><th>base</th><th>variant</th><th>difference</th></tr>"
         for d in comparison.differences where d.metric == "capacity" {
             html += "<tr><td>\(d.sector.rawValue)</td><td>\(d.year)</td><td>\(d.baseValue.map { HTML.number($0, digits: d.digits) } ?? "")</td>"
