@@ -43,10 +43,9 @@ extension Engine {
     /// Runs each range of scenarios as its own batch, concurrently, with one BLAS thread per worker.
     private static func runChunks(_ batch: ScenarioBatch, ranges: [Range<Int>], options: Options) -> [BatchResult] {
         if ranges.count == 1 { return [run(batch.slice(ranges[0]), options: options)] }
-        let previous = BLASThreads.count
-        BLASThreads.set(1)
-        defer { BLASThreads.set(previous) }
-        return Parallel.map(ranges.count) { run(batch.slice(ranges[$0]), options: options) }
+        return BLASThreads.withSingleThread {
+            Parallel.map(ranges.count) { run(batch.slice(ranges[$0]), options: options) }
+        }
     }
 }
 

@@ -12,17 +12,15 @@ public enum Engine {
     public struct Options: Sendable {
         /// Check the conservation identities after the run and trap if one fails.
         public var checkInvariants: Bool
-        /// Kept for source compatibility; has no effect. Group sums are now updated on each
-        /// closure and opening event, which leaves no per-year product to hand to BLAS
-        /// (docs/PERFORMANCE.md, "Aggregation").
-        public var aggregation: Kernel
         /// How worker stocks move through the year (docs/PERFORMANCE.md measures both).
         public var transitions: Kernel
 
         /// Creates options; the default kernels are the faster ones measured on the reference machine.
-        public init(checkInvariants: Bool = false, aggregation: Kernel = .loops, transitions: Kernel = .loops) {
+        ///
+        /// There is no aggregation kernel to choose: group sums change on each closure and opening
+        /// event, which leaves no per-year product to hand to BLAS (docs/MODEL.md §3.3).
+        public init(checkInvariants: Bool = false, transitions: Kernel = .loops) {
             self.checkInvariants = checkInvariants
-            self.aggregation = aggregation
             self.transitions = transitions
         }
     }

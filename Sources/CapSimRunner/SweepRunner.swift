@@ -32,16 +32,22 @@ public final class SweepRunner: @unchecked Sendable {
     /// threaded run), plus a facility-year state.
     public let bytesPerExperiment: Int
     private let outcomeColumns: [(columns: [Int], years: [Int])]
-    /// The top-level scenario keys the parameters edit: an experiment re-resolves only these and
-    /// takes the rest from its policy's scenario, resolved once (`SweepPolicy.scenario`).
-    private let changedSections: Set<String>
+    /// Builds each experiment's policy: typed setters where the parameters' paths allow, the YAML
+    /// tree (re-resolving only the sections those parameters touch) for the rest.
+    public let builder: SweepPolicyBuilder
 
-    /// Prepares `spec`: builds its design, runs the base scenario once to learn its series, and
-    /// checks every outcome's metric against them.
+    /// Prepares `spec`: builds its design, compiles its parameters into setters, runs the base
+    /// scenario once to learn its series, and checks every outcome's metric against them.
     ///
+    /// - Parameter typedSetters: false builds every experiment through the YAML tree, as before
+    ///   setters existed; the numbers are the same (tested), only slower. The default is true
+    ///   unless the environment has `CAPSIM_SWEEP_SETTERS=0`, so the two can be profiled with
+    ///   the same `capsim` binary (docs/PERFORMANCE.md, "Sweeps that write numbers").
     /// - Throws: `ScenarioError` naming the sweep file line of an unknown outcome metric.
-    public init(spec: SweepSpec) throws(ScenarioError) {
+    public init(spec: SweepSpec,
+                typedSetters: Bool = ProcessInfo.processInfo.environment["CAPSIM_SWEEP_SETTERS"] != "0") throws(ScenarioError) {
         self.spec = spec
+        builder = SweepPolicyBuilder(spec: spec, typed: typedSetters)
         let d = spec.parameters.count
         switch spec.design {
         case .fullFactorial: design = FullFactorial(levelCounts: spec.parameters.map { $0.levels ?? 1 })
@@ -51,9 +57,6 @@ public final class SweepRunner: @unchecked Sendable {
         case let .saltelli(n): design = Saltelli(dimension: d, baseCount: n)
         case let .morris(r, p): design = Morris(dimension: d, trajectories: r, levels: p, seed: spec.seed)
         }
-        changedSections = Set(spec.parameters.compactMap { p -> String? in
-            if case let .key(k) = p.path.segments.first { return k } else { return nil }
-        })
         let probe = Engine.run(spec.base.batch())
         let resultDoubles = probe.valuesByYear.reduce(0) { $0 + $1.elements.count } + (probe.resettlement?.values.count ?? 0)
             + (probe.finance?.values.count ?? 0)
@@ -139,14 +142,8 @@ public final class SweepRunner: @unchecked Sendable {
     public func policy(experiment e: Int) throws(ExperimentError) -> (policy: Policy, policyName: String, point: Int, values: [Double]) {
         let p = e / design.count, point = e % design.count
         let values = parameterValues(point: point)
-        var document = spec.policies[p].document
         do {
-            for (parameter, x) in zip(spec.parameters, values) {
-                document = try document.setting(parameter.path, to: x, scale: parameter.scale, origin: spec.file)
-            }
-            let scenario = try Scenario.load(document, reusingTablesOf: spec.policies[p].scenario,
-                                             changedSections: changedSections)
-            return (scenario.policy, spec.policies[p].name, point, values)
+            return (try builder.policy(p, values: values), spec.policies[p].name, point, values)
         } catch {
             let named = zip(spec.parameters, values).map { "\($0.name)=\(ScenarioDocument.numberText($1))" }.joined(separator: ", ")
             throw ExperimentError(description: "experiment \(e) (policy \(spec.policies[p].name), \(named)): \(error)")

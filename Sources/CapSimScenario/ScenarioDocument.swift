@@ -543,7 +543,7 @@ public struct ScenarioDocument: @unchecked Sendable {
 
     /// Rebuilds `node` with the value at `segments` replaced by `change(old)`, writing the
     /// canonical path as it goes.
-    private static func edit(_ node: Node, _ segments: ArraySlice<Segment>, canonical: inout String,
+    static func edit(_ node: Node, _ segments: ArraySlice<Segment>, canonical: inout String,
                              change: (Node?) throws(PathError) -> Node) throws(PathError) -> Node {
         guard let segment = segments.first else { return try change(node) }
         let rest = segments.dropFirst()

@@ -30,7 +30,7 @@ import Testing
         let batch = Fin.randomBatch(seed: seed, scenarios: 4, enterprises: 5, facilities: 40)
         let reference = ReferenceEngine.run(batch)
         for kernel in Engine.Kernel.allCases {
-            Self.expectSame(Engine.run(batch, options: .init(aggregation: kernel, transitions: kernel)), reference)
+            Self.expectSame(Engine.run(batch, options: .init(transitions: kernel)), reference)
         }
         #expect(!reference.closures.isEmpty)
     }
@@ -48,7 +48,7 @@ import Testing
                                   scenarioNames: policies.indices.map { "s\($0)" }, policies: policies)
         let reference = ReferenceEngine.run(batch)
         for kernel in Engine.Kernel.allCases {
-            Self.expectSame(Engine.run(batch, options: .init(aggregation: kernel, transitions: kernel)), reference)
+            Self.expectSame(Engine.run(batch, options: .init(transitions: kernel)), reference)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 import Numerics
 import Testing
@@ -118,5 +119,34 @@ func expectClose(_ x: Matrix, _ y: Matrix, tolerance: Double = 1e-12) {
         BLASThreads.set(1)
         #expect(BLASThreads.count == 1)
         BLASThreads.set(before)
+    }
+}
+
+/// Overlapping single-thread sections (two engines run threaded at once) keep OpenBLAS on one
+/// thread until the last ends, and then restore what was set.
+@Suite(.serialized) struct BLASThreadSectionTests {
+    @Test func overlappingSectionsDoNotRestoreEachOthersCount() {
+        BLASThreads.set(max(2, BLASThreads.requested))
+        let aInside = DispatchSemaphore(value: 0), bInside = DispatchSemaphore(value: 0), aDone = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        nonisolated(unsafe) var countInBAfterA = 0
+        DispatchQueue.global().async(group: group) {
+            BLASThreads.withSingleThread {
+                aInside.signal()
+                bInside.wait()
+            }
+            aDone.signal()
+        }
+        DispatchQueue.global().async(group: group) {
+            aInside.wait()
+            BLASThreads.withSingleThread {
+                bInside.signal()
+                aDone.wait()
+                // Saving and restoring the count around each section would have put 2 back here.
+                countInBAfterA = BLASThreads.count
+            }
+        }
+        group.wait()
+        #expect(countInBAfterA == 1)
     }
 }
