@@ -20,7 +20,10 @@ public struct RunCommand: ParsableCommand {
             while writing leaves hidden .capsim-tmp-* files, which the next write into the folder removes.
             It prints the headline figures first (万吨/年, persons, 亿元: capacity closed, workers \
             displaced and placed, unemployed at the peak and the end, costs by payer, debt written \
-            off), then per sector tables. --xlsx FILE also writes the Excel workbook (docs/WORKBOOK.md).
+            off), then per sector tables, then the sanity warnings (a rule, channel or fund that never \
+            acts, a prefecture used by one unit, a capacity far from its sector's; docs/WARNINGS.md), \
+            which --strict turns into errors (nothing written, exit status 1). --xlsx FILE also \
+            writes the Excel workbook (docs/WORKBOOK.md).
 
             Examples:
               capsim run Scenarios/jilin-2016/scenario.yaml --out runs/jilin-xlsx --xlsx runs/jilin.xlsx
@@ -35,6 +38,9 @@ public struct RunCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Also write the run's Excel workbook to this file (docs/WORKBOOK.md).", valueName: "file"))
     var xlsx: String?
+
+    @Flag(name: .long, help: "Treat the sanity warnings (docs/WARNINGS.md) as errors: print them and write nothing, exit status 1.")
+    var strict = false
 
     @OptionGroup var csv: CSVOutputOptions
 
@@ -63,7 +69,14 @@ public struct RunCommand: ParsableCommand {
         if result.finance != nil {
             files.append(AtomicOutput.Stream(name: "enterprises.csv") { try ProjectionTables.writeEnterpriseAccounts(result, to: $0) })
         }
-        let summary = RunSummary(scenario: loaded, result: result).json()
+        var runSummary = RunSummary(scenario: loaded, result: result)
+        if let base = try variantBase(of: loaded),
+           let same = ScenarioWarnings.variantWithoutEffect(loaded, result: result, baseResult: base) {
+            runSummary.warnings?.append(same)
+        }
+        let warnings = runSummary.warnings ?? []
+        if strict, !warnings.isEmpty { try exitOnStrict(warnings, then: "nothing was written") }
+        let summary = runSummary.json()
         files.append(AtomicOutput.Stream(name: "summary.json") { $0.raw(Array(summary.utf8)) })
         do {
             try AtomicOutput.write(files, to: out, csvByteOrderMark: csv.bom)
@@ -85,6 +98,7 @@ public struct RunCommand: ParsableCommand {
             print("warning: new unit \(f.id) (\(f.name)) did not open: replacement needs "
                   + "\(decimalText(b.creditNeeded10kt)) 10kt/yr retired, \(f.enterprise) has \(decimalText(b.creditAvailable10kt))")
         }
+        printWarnings(warnings)
         print("wrote " + files.map { "\(out)/\($0.name)" }.joined(separator: ", ")
               + " (\(result.closures.count) closures, \(result.openings.count) openings)")
         if let xlsx {
@@ -98,6 +112,26 @@ public struct RunCommand: ParsableCommand {
             print("wrote \(xlsx)")
         }
     }
+}
+
+/// The run of the scenario `variant` extends (the file before it in its chain), for the check that
+/// a variant's changes have an effect; nil for a scenario that extends none.
+func variantBase(of variant: Scenario) throws -> BatchResult? {
+    guard variant.chain.count > 1 else { return nil }
+    let base = try loadOrReport(variant.chain[variant.chain.count - 2])
+    return Engine.run(base.batch(), options: Engine.Options(checkInvariants: false))
+}
+
+/// Prints the sanity warnings, one a line (`warning: subject: reason`).
+func printWarnings(_ warnings: [ScenarioWarning]) {
+    for w in warnings { print("warning: \(w.text) [\(w.kind.rawValue)]") }
+}
+
+/// Under `--strict`: prints the warnings as errors to standard error and exits with status 1.
+func exitOnStrict(_ warnings: [ScenarioWarning], then: String) throws -> Never {
+    for w in warnings { printError("error: \(w.text) [\(w.kind.rawValue)]") }
+    printError("error: \(warnings.count) warning\(warnings.count == 1 ? "" : "s") under --strict; \(then)")
+    throw ExitCode(1)
 }
 
 /// Loads a scenario, or prints every problem to standard error and exits with status 1.

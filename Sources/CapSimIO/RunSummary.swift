@@ -29,6 +29,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// The headline figures in planner units (万吨/年, persons, 亿元), as `capsim run` prints them;
     /// optional so that a `summary.json` written before they existed still decodes.
     public var headline: HeadlineFigures?
+    /// Sanity warnings of the run (docs/WARNINGS.md), in the order `capsim run` prints them;
+    /// optional so that a `summary.json` written before they existed still decodes.
+    public var warnings: [ScenarioWarning]?
 
     /// Capacity and units of one sector (`region=all,owner=all` in `projections.csv`).
     public struct SectorSummary: Codable, Sendable, Equatable {
@@ -213,13 +216,14 @@ public struct RunSummary: Codable, Sendable, Equatable {
                                   creditAvailable10kt: number(b.creditAvailable10kt, 6))
         }
         headline = HeadlineFigures(result: result)
+        warnings = ScenarioWarnings.afterRun(scenario, result: result)
     }
 
     /// The keys as written: snake_case with the unit, like the CSV columns. (Not a key strategy:
     /// it would write `capacity_base10kt` and rewrite channel ids used as dictionary keys.)
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, title, baseYear = "base_year", endYear = "end_year"
-        case sectors, workers, debt, shortfalls, blockedOpenings = "blocked_openings", headline
+        case sectors, workers, debt, shortfalls, blockedOpenings = "blocked_openings", headline, warnings
     }
 
     /// `summary.json`: pretty-printed, keys sorted, so the same run gives the same bytes.

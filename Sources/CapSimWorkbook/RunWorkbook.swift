@@ -23,14 +23,15 @@ public enum RunWorkbook {
         let projections = try records(folder, "projections.csv", header: ProjectionTables.projectionHeader)
         let closures = try records(folder, "closures.csv", header: ProjectionTables.closureHeader)
         let openings = try records(folder, "openings.csv", header: ProjectionTables.openingHeader)
-        return [headlineTable(headline)]
+        return [headlineTable(headline, warnings: summary.warnings ?? [])]
             + pivots(projections)
             + [plain("关闭 closures", closures, header: ProjectionTables.closureHeader),
                plain("新建 openings", openings, header: ProjectionTables.openingHeader)]
     }
 
-    /// The headline sheet: one row per figure.
-    public static func headlineTable(_ h: HeadlineFigures) -> WorkbookTable {
+    /// The headline sheet: one row per figure, then one per sanity warning (`警告 warning`,
+    /// `subject: reason`, and the kind in the detail column), so a briefing built from it shows them.
+    public static func headlineTable(_ h: HeadlineFigures, warnings: [ScenarioWarning] = []) -> WorkbookTable {
         let columns = [
             WorkbookTable.Column("指标", "figure", width: 34), WorkbookTable.Column("Figure", "figure (English)", width: 44),
             WorkbookTable.Column("部门", "sector", width: 12), WorkbookTable.Column("明细", "channel or payer", width: 28),
@@ -47,6 +48,9 @@ public enum RunWorkbook {
                          detail.map(WorkbookCell.text) ?? .empty, f.year.map { .number(Double($0)) } ?? .empty,
                          .text(f.unit.rawValue), .formatted(value, f.unit == .hundredMillionYuan ? .twoDecimals : .whole),
                          f.unit == .persons ? .number(value / 10_000) : .empty])
+        }
+        for w in warnings {
+            rows.append([.text("警告 warning"), .text(w.text), .empty, .text(w.kind.rawValue), .empty, .empty, .empty, .empty])
         }
         return WorkbookTable(name: "要点 headline", columns: columns, rows: rows, frozenColumns: 1)
     }

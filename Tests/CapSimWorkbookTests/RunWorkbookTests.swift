@@ -56,6 +56,17 @@ import Testing
         #expect(abs(paid - headlineCost) < 1e-3)
     }
 
+    @Test func headlineSheetListsTheRunsWarnings() throws {
+        let folder = try Self.jilinRunFolder()
+        let summary = try RunSummary.decode(try String(contentsOfFile: folder + "/summary.json", encoding: .utf8))
+        let warnings = try #require(summary.warnings)
+        #expect(!warnings.isEmpty)
+        let headline = try #require(try RunWorkbook.tables(runFolder: folder).first { $0.name == "要点 headline" })
+        let rows = headline.rows.filter { $0[0] == .text("警告 warning") }
+        #expect(rows.count == warnings.count)
+        #expect(rows.contains { $0[1] == .text("public-welfare: its share is 0") && $0[3] == .text("channel_receives_nobody") })
+    }
+
     @Test func aMalformedRunFileIsNamedWithItsLine() throws {
         let folder = try Self.jilinRunFolder()
         try "scenario,year\njilin-2016,2016\n".write(toFile: folder + "/openings.csv", atomically: true, encoding: .utf8)
