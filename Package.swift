@@ -75,8 +75,8 @@ let package = Package(
         .target(
             name: "CapSimServer",
             dependencies: [
-                "CapSimCore", "CapSimScenario", "CapSimIO", "CapSimChart", "CapSimPaths",
-                .product(name: "Yams", package: "Yams"), .product(name: "Hummingbird", package: "hummingbird"),
+                "CapSimCore", "CapSimScenario", "CapSimIO", "CapSimChart", "CapSimPaths", "CapSimRunner", "CapSimStore",
+                "CapSimWorkbook", .product(name: "Yams", package: "Yams"), .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         // Subcommands; the executable only calls into this library.
         .target(
@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "CapSimServerTests",
             dependencies: [
-                "CapSimServer", "CapSimScenario", "CapSimIO", "CapSimTestSupport",
+                "CapSimServer", "CapSimScenario", "CapSimIO", "CapSimStore", "CapSimTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(

@@ -68,6 +68,8 @@ enum Pages {
             if let accounts = ProjectionTables.enterpriseAccounts(result) {
                 downloads["enterprises.csv"] = .init(contentType: "text/csv; charset=utf-8", data: Data(accounts.utf8))
             }
+            var workbookNote: String?
+            do { downloads["workbook.xlsx"] = try Downloads.runWorkbook(downloads) } catch { workbookNote = "workbook unavailable: \(error)" }
             let (charts, note) = runCharts(scenario, result)
             for file in charts {
                 downloads[file.name] = .init(contentType: file.name.hasSuffix(".svg") ? "image/svg+xml" : "image/png", data: file.data)
@@ -77,7 +79,8 @@ enum Pages {
                 + "\(scenario.baseYear)-\(scenario.endYear) · \(scenario.facilities.count) units"
                 + (scenario.chain.count > 1 ? " · a variant of \(HTML.escape(workspace.relative(scenario.chain[0])))" : "") + "</p>"
             html += "<p id=\"years\">Base year \(scenario.baseYear), programme \(scenario.baseYear + 1)-\(scenario.endYear).</p>"
-            html += summaryTables(RunSummary(scenario: scenario, result: result))
+            html += summaryTables(RunSummary(scenario: scenario, result: result), into: &downloads)
+            let totals = totalsTables(result, into: &downloads)
             html += "<h2>Charts</h2>"
             if let note { html += "<p class=\"muted\">\(HTML.escape(note))</p>" }
             for file in charts where file.name.hasSuffix(".svg") {
@@ -86,39 +89,42 @@ enum Pages {
                     + "<figcaption>\(HTML.escape(stem)): <a href=\"/download?path=\(q)&file=\(HTML.query(stem)).svg\">SVG</a> "
                     + "<a href=\"/download?path=\(q)&file=\(HTML.query(stem)).png\">PNG</a></figcaption></figure>"
             }
-            html += "<h2>Downloads</h2><ul>" + downloads.keys.sorted().map {
+            if let workbookNote { html += "<p class=\"muted\">\(HTML.escape(workbookNote))</p>" }
+            html += "<h2>Downloads</h2><p class=\"muted\">Each table as CSV, the run's files as <code>capsim run</code> writes them, "
+                + "the Excel workbook as <code>capsim xlsx</code> writes it, each chart as SVG and PNG.</p><ul id=\"downloads\">"
+                + downloads.keys.sorted().map {
                 "<li><a href=\"/download?path=\(q)&file=\(HTML.query($0))\">\(HTML.escape($0))</a></li>"
             }.joined() + "<li><a href=\"/file?path=\(q)\">\(HTML.escape(relative))</a> (the scenario file)</li></ul>"
-            html += "<h2>Tables (province totals)</h2>" + totalsTables(result)
+            html += "<h2>Tables (province totals)</h2>" + totals
             return WhatIfOutcome(title: scenario.title, html: html, downloads: downloads, failed: false)
         }
     }
 
     /// The figures `capsim run` prints: capacity by sector, workers by channel, debt by creditor action.
-    static func summaryTables(_ s: RunSummary) -> String {
+    static func summaryTables(_ s: RunSummary, into downloads: inout [String: WhatIfOutcome.Download]) -> String {
         func d(_ x: Decimal) -> String { "\(x)" }
         let years = Array(Set(s.sectors.flatMap { $0.capacityClosed10ktByYear.keys })).sorted()
-        var html = "<h2>Summary</h2>" + HTML.table(
+        var html = "<h2>Summary</h2>" + table(
             ["sector", "capacity \(s.baseYear) (10kt/yr)", "capacity \(s.endYear)", "closed"] + years.map { "closed \($0)" }
                 + ["opened", "units \(s.baseYear)", "units \(s.endYear)"],
             s.sectors.map { x in
                 [x.sector, d(x.capacityBase10kt), d(x.capacityEnd10kt), d(x.capacityClosed10kt)]
                     + years.map { d(x.capacityClosed10ktByYear[$0] ?? 0) } + [d(x.capacityOpened10kt), d(x.unitsBase), d(x.unitsEnd)]
-            }, id: "summary-capacity")
+            }, id: "summary-capacity", into: &downloads)
         if let workers = s.workers {
             let channels = Array(Set(workers.flatMap { $0.placedPersonsByChannel.keys })).sorted()
-            html += "<h3>Workers (persons)</h3>" + HTML.table(
+            html += "<h3>Workers (persons)</h3>" + table(
                 ["sector", "displaced"] + channels + ["unresettled at end"],
                 workers.map { w in [w.sector, d(w.displacedPersons)] + channels.map { d(w.placedPersonsByChannel[$0] ?? 0) }
-                    + [d(w.unresettledEndPersons)] }, id: "summary-workers")
+                    + [d(w.unresettledEndPersons)] }, id: "summary-workers", into: &downloads)
         }
         if let debt = s.debt {
-            html += "<h3>Debt (yuan)</h3>" + HTML.table(
+            html += "<h3>Debt (yuan)</h3>" + table(
                 ["sector", "debt \(s.baseYear)", "debt \(s.endYear)", "swapped", "stripped", "written off", "repaid",
                  "zombie enterprise-years", "bankruptcies"],
                 debt.map { [$0.sector, d($0.debtBaseYuan), d($0.debtEndYuan), d($0.debtSwappedYuan), d($0.debtStrippedYuan),
                              d($0.debtWrittenOffYuan), d($0.debtRepaidYuan), d($0.zombieEnterpriseYears), d($0.bankruptcies)] },
-                id: "summary-debt")
+                id: "summary-debt", into: &downloads)
         }
         if !s.shortfalls.isEmpty {
             html += "<p class=\"err\">" + s.shortfalls.map {
@@ -128,8 +134,14 @@ enum Pages {
         return html
     }
 
+    /// A table on the page, and the same cells as `ID.csv` among the downloads.
+    static func table(_ header: [String], _ rows: [[String]], id: String, into downloads: inout [String: WhatIfOutcome.Download]) -> String {
+        downloads[id + ".csv"] = Downloads.csv(header, rows)
+        return HTML.table(header, rows, id: id)
+    }
+
     /// Every province total (region and owner all) as metric × sector rows and year columns.
-    static func totalsTables(_ result: BatchResult) -> String {
+    static func totalsTables(_ result: BatchResult, into downloads: inout [String: WhatIfOutcome.Download]) -> String {
         let rows = ProjectionTotals.rows(result)
         let years = result.years
         var order: [String] = []
@@ -140,10 +152,10 @@ enum Pages {
             if cells[key] == nil { order.append(key); units[key] = r.unit }
             cells[key, default: [:]][r.year] = HTML.number(r.value, digits: r.digits)
         }
-        return HTML.table(["metric", "sector", "unit"] + years.map(String.init), order.map { key in
+        return table(["metric", "sector", "unit"] + years.map(String.init), order.map { key in
             let parts = key.split(separator: "\u{1}").map(String.init)
             return parts + [units[key] ?? ""] + years.map { cells[key]?[$0] ?? "" }
-        }, id: "totals")
+        }, id: "totals", into: &downloads)
     }
 
     /// The result of a what-if: the variant's text, the headline differences, the capacity table,
@@ -193,15 +205,23 @@ enum Pages {
             rows.append([label, h.base.sector, year, h.base.unit.rawValue,
                          "\(h.base.value)", "\(h.variantFigure.value)", "\(h.difference)"])
         }
-        html += HTML.table(["figure", "sector", "year", "unit", "base", "variant", "difference"], rows, id: "headline")
+        html += table(["figure", "sector", "year", "unit", "base", "variant", "difference"], rows, id: "headline", into: &downloads)
+        do { downloads["comparison.xlsx"] = try Downloads.compareWorkbook(ComparisonAnswer(comparison)) } catch {
+            html += "<p class=\"muted\">workbook unavailable: \(HTML.escape("\(error)"))</p>"
+        }
         html += "<h2>Capacity, base and variant</h2><table id=\"capacity\"><tr><th>sector</th><th>year</th><th>base</th><th>variant</th><th>difference</th></tr>"
+        var capacityRows: [[String]] = []
         for d in comparison.differences where d.metric == "capacity" {
+            capacityRows.append([d.sector.rawValue, String(d.year), d.baseValue.map { HTML.number($0, digits: d.digits) } ?? "",
+                                 d.variantValue.map { HTML.number($0, digits: d.digits) } ?? "",
+                                 d.difference.map { HTML.number($0, digits: d.digits) } ?? ""])
             html += "<tr><td>\(d.sector.rawValue)</td><td>\(d.year)</td><td>\(d.baseValue.map { HTML.number($0, digits: d.digits) } ?? "")</td>"
                 + "<td>\(d.variantValue.map { HTML.number($0, digits: d.digits) } ?? "")</td>"
                 + "<td class=\"diff\" data-metric=\"capacity\" data-sector=\"\(d.sector.rawValue)\" data-year=\"\(d.year)\">"
                 + "\(d.difference.map { HTML.number($0, digits: d.digits) } ?? "")</td></tr>"
         }
         html += "</table>"
+        downloads["capacity.csv"] = Downloads.csv(["sector", "year", "base", "variant", "difference"], capacityRows)
         if let chartNote { html += "<p class=\"muted\">\(HTML.escape(chartNote))</p>" }
         for (name, file) in downloads.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".svg") {
             html += "<figure id=\"chart-\(HTML.escape(String(name.dropLast(4))))\">" + inlineSVG(file.data) + "</figure>"

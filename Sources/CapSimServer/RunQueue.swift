@@ -62,6 +62,21 @@ public actor RunQueue {
         return await withCheckedContinuation { waiters[id, default: []].append($0) }
     }
 
+    /// Waits for job `id` at most `seconds`; its outcome, or nil when it is still queued or running
+    /// (a waiter left behind is resumed, unheard, when the job ends).
+    public nonisolated func result(of id: Int, within seconds: Double) async -> WhatIfOutcome? {
+        await withTaskGroup(of: WhatIfOutcome?.self) { group in
+            group.addTask { await self.result(of: id) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// Where job `id` is; nil for a number never given out or forgotten.
     public func state(of id: Int) -> State? {
         if let done = finished[id] { return .done(done) }

@@ -12,6 +12,13 @@ public final class Workbench: Sendable {
     public let workspace: Workspace
     /// Where runs wait their turn.
     public let queue: RunQueue
+    /// The sweeps started from the page (one at a time).
+    public let sweeps: SweepBoard
+    /// Bootstrap resamples of the Sobol' intervals on a sweep's page.
+    public let sweepResamples: Int
+    /// How long a what-if's request waits for its run before sending the browser to the job's page
+    /// (which reloads itself until the run is done), in seconds.
+    public let whatIfWait: Double
     /// Largest request body accepted (a what-if form is a few kilobytes).
     public let maxBodyBytes: Int
     /// Where what-if variants are written, relative to the workspace.
@@ -23,10 +30,14 @@ public final class Workbench: Sendable {
     private let writeLock = NSLock()
 
     /// A workbench over `workspace` (a folder; default the current one).
-    public init(workspace folder: String = ".", maxBodyBytes: Int = 64 * 1024, queue: RunQueue = RunQueue()) throws {
+    public init(workspace folder: String = ".", maxBodyBytes: Int = 64 * 1024, queue: RunQueue = RunQueue(),
+                sweeps: SweepBoard = SweepBoard(), sweepResamples: Int = 1000, whatIfWait: Double = 3) throws {
+        self.whatIfWait = whatIfWait
         workspace = try Workspace(folder: folder)
         self.maxBodyBytes = maxBodyBytes
         self.queue = queue
+        self.sweeps = sweeps
+        self.sweepResamples = sweepResamples
     }
 
     /// The server on `host:port` (127.0.0.1 by default: the data stays on this machine).
@@ -44,6 +55,7 @@ public final class Workbench: Sendable {
         router.post("/whatif") { request, _ in await self.whatIf(request) }
         router.get("/job") { request, _ in await self.job(request) }
         router.get("/job/download") { request, _ in await self.jobDownload(request) }
+        addSweepRoutes(router)
         return router
     }
 
@@ -58,8 +70,8 @@ public final class Workbench: Sendable {
             if list.isEmpty { html += "<p class=\"muted\">none</p>"; continue }
             html += "<ul id=\"\(kind.rawValue)s\">" + list.map { e in
                 kind == .sweep
-                    ? "<li><a href=\"/file?path=\(HTML.query(e.path))\">\(HTML.escape(e.path))</a> "
-                        + "<span class=\"muted\">(run with <code>capsim sweep \(HTML.escape(e.path))</code>)</span></li>"
+                    ? "<li><a href=\"/sweep?path=\(HTML.query(e.path))\">\(HTML.escape(e.path))</a> "
+                        + "<span class=\"muted\">(run, stop and resume it on its page, or with <code>capsim sweep \(HTML.escape(e.path))</code>)</span></li>"
                     : "<li><a href=\"/scenario?path=\(HTML.query(e.path))\">\(HTML.escape(e.path))</a></li>"
             }.joined() + "</ul>"
         }
@@ -189,6 +201,9 @@ public final class Workbench: Sendable {
             guard let id = await queue.submit({
                 Pages.comparisonPage(base: base, variant: variant, variantText: text, variantPath: path, workspace: workspace)
             }) else { return busy() }
+            // A what-if that runs at once (Jilin's takes a fraction of a second) is answered with its
+            // comparison straight away, rather than after the job page's first one-second reload.
+            _ = await queue.result(of: id, within: whatIfWait)
             return Response(status: .seeOther, headers: [.location: "/job?id=\(id)"])
         }
     }
