@@ -51,10 +51,10 @@ public struct ScenarioFieldRange: @unchecked Sendable {
     /// The loader's message for `x`, or nil when it is allowed; in the loader's order: a decimal
     /// number, the field's rule, the bound.
     public func problem(_ x: Double) -> String? {
-        let text = ScenarioDocument.numberText(x)
-        guard x.isFinite else { return "expected a decimal number, got '\(text)'" }
-        guard valid(x) else { return "must be \(expectation), got \(text)" }
-        guard x <= limit.max else { return "\(limit.message), got \(text)" }
+        // The text only for a message: an experiment checks every number it writes.
+        guard x.isFinite else { return "expected a decimal number, got '\(ScenarioDocument.numberText(x))'" }
+        guard valid(x) else { return "must be \(expectation), got \(ScenarioDocument.numberText(x))" }
+        guard x <= limit.max else { return "\(limit.message), got \(ScenarioDocument.numberText(x))" }
         return nil
     }
 

@@ -143,6 +143,8 @@ struct SweepSetter {
         }
         func map(_ m: [Int: Double], _ year: Int?) -> (field: String, message: String)? {
             if let year { return one(canonical, m[year] ?? 0) }
+            // Years in order, as the loader reports them, only once one is out of range.
+            guard m.values.contains(where: { range.problem($0) != nil }) else { return nil }
             for k in m.keys.sorted() { if let p = one("\(canonical).\(k)", m[k]!) { return p } }
             return nil
         }
