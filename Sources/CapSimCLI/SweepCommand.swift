@@ -26,8 +26,9 @@ public struct SweepCommand: ParsableCommand {
                   The same sweep in two parts, one per machine of a cluster.
               capsim merge runs/all.sqlite runs/part1.sqlite runs/part2.sqlite
                   The parts merged: runs/all.sqlite equals runs/sweep.sqlite.
-              capsim sweep big.yaml --store runs/big.sqlite --outcomes-only
-                  Parameters, outcomes and per-year summaries only: about 150 bytes an experiment, not 22 KB.
+              capsim sweep Scenarios/jilin-2016/sweeps/threshold-price.yaml --store runs/outcomes.sqlite --outcomes-only
+                  Parameters, outcomes and per-year summaries only, no per-experiment series: a few
+                  hundred bytes an experiment rather than 22 KB, for sweeps of millions.
               capsim analyze quantiles runs/sweep.sqlite --metric workers_waiting --sector coal
                   Quantiles of coal workers waiting per policy and year, as CSV on the terminal.
               capsim analyze quantiles runs/sweep.sqlite --out runs/quantiles.csv
