@@ -133,7 +133,7 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// `store: 211.0 MiB, 22,131 bytes per experiment (10000 experiments, series kept)`.
+    /// `store: 211.0 MiB, 22131 bytes per experiment (10000 experiments, series kept)`.
     static func sizeLine(bytes: Int64, experiments: Int, outcomesOnly: Bool) -> String {
         let perExperiment = experiments > 0 ? String(Int((Double(bytes) / Double(experiments)).rounded())) : "-"
         return "store: " + String(format: "%.1f MiB", Double(bytes) / 1_048_576) + ", \(perExperiment) bytes per experiment ("
