@@ -3,7 +3,8 @@ import GRDB
 
 /// Checks a store's integrity and shape before anything reads it, and reads its layout: every
 /// table and column there, every value of the type its column promises, every series blob as long
-/// as its series and years say, and the three per-experiment tables holding the same experiments.
+/// as its series and years say, and the three per-experiment tables holding the same experiments
+/// (two in an outcomes-only store, whose `summary_state` is checked as it is loaded).
 /// A store damaged by hand, by a disk or by another program is refused with its name and what is
 /// wrong, rather than read into numbers (or a crash).
 struct StoreCheck {
@@ -45,6 +46,19 @@ struct StoreCheck {
         guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, (1...n).contains(k) else {
             throw fail("sweep: shard: '\(shard)' is not K/N")
         }
+        // Layout 1 (before outcomes-only stores) has no `store_layout` entry and always has series.
+        let version = info.removeValue(forKey: "store_layout") ?? "1"
+        guard let v = Int(version), v >= 1 else { throw fail("sweep: store_layout: '\(version)' is not a layout number") }
+        guard v <= SweepStore.currentLayoutVersion else {
+            throw fail("was written by a newer capsim (store layout \(v)); this capsim reads store layouts 1-\(SweepStore.currentLayoutVersion): "
+                       + "use that capsim, or rerun the sweep into a new store")
+        }
+        let outcomesOnlyText = info.removeValue(forKey: "outcomes_only") ?? "false"
+        guard outcomesOnlyText == "true" || outcomesOnlyText == "false" else {
+            throw fail("sweep: outcomes_only: '\(outcomesOnlyText)' is not true or false; the store is damaged")
+        }
+        let outcomesOnly = outcomesOnlyText == "true"
+        if outcomesOnly && v < 2 { throw fail("sweep: outcomes_only is true in a store of layout 1; the store is damaged") }
         if let points = info["design_points"], Int(points).map({ $0 >= 0 }) != true {
             throw fail("sweep: design_points: '\(points)' is not a count")
         }
@@ -68,8 +82,13 @@ struct StoreCheck {
         try columns(db, "outcomes", ["experiment", "policy"] + outcomes)
         try types(db, "outcomes", ["experiment": ["integer"], "policy": ["text"]]
                   .merging(outcomes.map { ($0, number + ["null"]) }) { a, _ in a }, key: "experiment")
-        try columns(db, "series", ["experiment", "policy", "values"])
-        try types(db, "series", ["experiment": ["integer"], "policy": ["text"], "values": ["blob"]], key: "experiment")
+        if outcomesOnly {
+            try columns(db, "summary_state", ["policy", "state"])
+            try types(db, "summary_state", ["policy": ["text"], "state": ["blob"]], key: "policy")
+        } else {
+            try columns(db, "series", ["experiment", "policy", "values"])
+            try types(db, "series", ["experiment": ["integer"], "policy": ["text"], "values": ["blob"]], key: "experiment")
+        }
         try columns(db, "summaries", ["policy", "metric", "sector", "year", "unit", "n", "mean", "p05", "p25", "p50", "p75", "p95"])
         try types(db, "summaries", ["policy": ["text"], "metric": ["text"], "sector": ["text"], "year": ["integer"],
                                     "unit": ["text"], "n": ["integer"], "mean": number, "p05": number, "p25": number,
@@ -80,8 +99,9 @@ struct StoreCheck {
                                     arguments: [count]) {
             throw fail("experiments: experiment \(e) is outside 0..<\(count), the sweep's experiments")
         }
-        for (table, other) in [("experiments", "outcomes"), ("experiments", "series"), ("outcomes", "experiments"),
-                               ("series", "experiments")] {
+        let pairs = outcomesOnly ? [("experiments", "outcomes"), ("outcomes", "experiments")]
+            : [("experiments", "outcomes"), ("experiments", "series"), ("outcomes", "experiments"), ("series", "experiments")]
+        for (table, other) in pairs {
             if let e = try Int.fetchOne(db, sql: """
                 SELECT a.experiment FROM \(table) a LEFT JOIN \(other) b USING (experiment)
                 WHERE b.experiment IS NULL OR a.policy IS NOT b.policy LIMIT 1
@@ -90,14 +110,15 @@ struct StoreCheck {
             }
         }
         let blobBytes = series.count * years.count * 8
-        if let row = try Row.fetchOne(db, sql: "SELECT experiment, length(\"values\") FROM series WHERE length(\"values\") != ? LIMIT 1",
+        if !outcomesOnly, let row = try Row.fetchOne(db, sql: "SELECT experiment, length(\"values\") FROM series WHERE length(\"values\") != ? LIMIT 1",
                                       arguments: [blobBytes]) {
             let e: Int = try row.decode(atIndex: 0), bytes: Int = try row.decode(atIndex: 1)
             throw fail("series: experiment \(e): values blob has \(bytes) bytes, not \(blobBytes) (\(series.count) series × "
                        + "\(years.count) years × 8); the store is damaged")
         }
         let layout = StoreLayout(fingerprint: fingerprint, experimentCount: count, parameterNames: parameters,
-                                 outcomeNames: outcomes, seriesColumns: series, years: years.compactMap { $0 }, info: info)
+                                 outcomeNames: outcomes, seriesColumns: series, years: years.compactMap { $0 }, info: info,
+                                 outcomesOnly: outcomesOnly)
         return (layout, shard)
     }
 

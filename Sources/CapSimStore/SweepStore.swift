@@ -20,10 +20,14 @@ public struct StoreLayout: Sendable, Equatable {
     public var years: [Int]
     /// Descriptive facts shown to a planner (design, seed, files); part of the comparison.
     public var info: [String: String]
+    /// True when the store keeps only parameters and outcomes per experiment, no series; the
+    /// per-year summaries are then accumulated as experiments are stored (docs/SWEEP.md).
+    public var outcomesOnly: Bool
 
     /// Creates a layout.
     public init(fingerprint: String, experimentCount: Int, parameterNames: [String], outcomeNames: [String],
-                seriesColumns: [SeriesInfo], years: [Int], info: [String: String]) {
+                seriesColumns: [SeriesInfo], years: [Int], info: [String: String], outcomesOnly: Bool = false) {
+        self.outcomesOnly = outcomesOnly
         self.fingerprint = fingerprint
         self.experimentCount = experimentCount
         self.parameterNames = parameterNames
@@ -63,7 +67,7 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var parameters: [Double]
     /// Outcome values, in layout order.
     public var outcomes: [Double]
-    /// Series values, `[column × years + yearIndex]`.
+    /// Series values, `[column × years + yearIndex]`; empty when read from an outcomes-only store.
     public var series: [Double]
 
     /// Creates a record.
@@ -113,7 +117,24 @@ public final class SweepStore: @unchecked Sendable {
     /// Seconds a lock another program holds is waited for.
     private let busyTimeout: Double
 
+    /// Outcomes-only stores: the per-year summaries' state of every stored experiment (committed
+    /// and pending), the records not yet committed, and when the last commit was.
+    private var accumulator: SummaryAccumulator
+    private var pending: [ExperimentRecord] = []
+    private var lastCommit = Date()
+    /// Outcomes-only stores: seconds of work between commits (0: commit at every `append`).
+    public var commitInterval: Double = SweepStore.defaultCommitInterval
+    /// Set when a commit failed after the accumulator took its records: the store takes no more.
+    private var broken: StoreError?
+
+    /// Outcomes-only stores commit at least this often, in seconds of work (a kill loses at most
+    /// that much, which the next run redoes), and at `close()` and `refreshSummaries()`.
+    public static let defaultCommitInterval = 10.0
+    /// Outcomes-only stores commit at least every this many experiments, so pending records stay small.
+    public static let maxPendingExperiments = 100_000
+
     private init(path: String, layout: StoreLayout, shard: String, queue: DatabaseQueue, lock: WriterLock?, busyTimeout: Double) {
+        self.accumulator = SummaryAccumulator(width: layout.seriesColumns.count * layout.years.count)
         self.busyTimeout = busyTimeout
         self.path = path
         self.layout = layout
@@ -187,6 +208,13 @@ public final class SweepStore: @unchecked Sendable {
                     return SweepStore(path: path, layout: layout, shard: shard, queue: queue, lock: lock, busyTimeout: busyTimeout)
                 }
                 let store = try openExisting(path: path, queue: queue, lock: lock, busyTimeout: busyTimeout)
+                var otherMode = store.layout
+                otherMode.outcomesOnly = layout.outcomesOnly
+                if store.layout.outcomesOnly != layout.outcomesOnly && otherMode == layout {
+                    throw StoreError(path: path, message: store.layout.outcomesOnly
+                                     ? "was written with --outcomes-only (no per-experiment series); resume it with --outcomes-only, or write to another store"
+                                     : "keeps per-experiment series; resume it without --outcomes-only, or write to another store")
+                }
                 guard store.layout == layout else {
                     throw StoreError(path: path, message: "holds the results of a different sweep (the sweep file or the scenario "
                                      + "changed since it was written); delete it, or write to another store")
@@ -194,6 +222,7 @@ public final class SweepStore: @unchecked Sendable {
                 guard store.shard == shard else {
                     throw StoreError(path: path, message: "holds shard \(store.shard) of this sweep, not \(shard)")
                 }
+                try store.loadAccumulator()
                 return store
             } catch {
                 try? queue.close()
@@ -274,7 +303,9 @@ public final class SweepStore: @unchecked Sendable {
                 throw StoreError(path: path, message: "is not a capsim sweep store (it has no tables: an empty file, or a "
                                  + "sweep killed before it created the store)")
             }
-            return try openExisting(path: path, queue: queue, lock: nil, busyTimeout: busyTimeout)
+            let store = try openExisting(path: path, queue: queue, lock: nil, busyTimeout: busyTimeout)
+            try store.loadAccumulator()
+            return store
         } catch {
             try? queue.close()
             throw error
@@ -396,6 +427,8 @@ public final class SweepStore: @unchecked Sendable {
         info["experiment_count"] = String(layout.experimentCount)
         info["years"] = layout.years.map(String.init).joined(separator: ",")
         info["shard"] = shard
+        info["store_layout"] = String(currentLayoutVersion)
+        info["outcomes_only"] = layout.outcomesOnly ? "true" : "false"
         for (k, v) in info.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO sweep (key, value) VALUES (?, ?)", arguments: [k, v])
         }
@@ -415,7 +448,13 @@ public final class SweepStore: @unchecked Sendable {
         try db.execute(sql: "CREATE TABLE experiments (experiment INTEGER PRIMARY KEY, policy TEXT NOT NULL, point INTEGER NOT NULL\(params))")
         let outs = layout.outcomeNames.map { ", \(quoted($0)) REAL" }.joined()
         try db.execute(sql: "CREATE TABLE outcomes (experiment INTEGER PRIMARY KEY REFERENCES experiments, policy TEXT NOT NULL\(outs))")
-        try db.execute(sql: "CREATE TABLE series (experiment INTEGER PRIMARY KEY REFERENCES experiments, policy TEXT NOT NULL, \"values\" BLOB NOT NULL)")
+        if layout.outcomesOnly {
+            // What the per-year summaries need of every stored experiment, per policy; rewritten
+            // in the transaction that stores the experiments it includes.
+            try db.execute(sql: "CREATE TABLE summary_state (policy TEXT PRIMARY KEY, state BLOB NOT NULL)")
+        } else {
+            try db.execute(sql: "CREATE TABLE series (experiment INTEGER PRIMARY KEY REFERENCES experiments, policy TEXT NOT NULL, \"values\" BLOB NOT NULL)")
+        }
         try db.execute(sql: """
             CREATE TABLE summaries (policy TEXT NOT NULL, metric TEXT NOT NULL, sector TEXT NOT NULL, year INTEGER NOT NULL,
               unit TEXT NOT NULL, n INTEGER NOT NULL, mean REAL, p05 REAL, p25 REAL, p50 REAL, p75 REAL, p95 REAL,
@@ -437,27 +476,115 @@ public final class SweepStore: @unchecked Sendable {
 
     private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
+    /// The store layout this capsim writes: 2 adds the `store_layout` and `outcomes_only` entries
+    /// and, in outcomes-only stores, `summary_state` instead of `series`. A layout-1 store (no
+    /// `store_layout` entry, always with series) is read and resumed as it is.
+    public static let currentLayoutVersion = 2
+
+    /// Outcomes-only stores: reads `summary_state`, checking that it counts exactly the stored
+    /// experiments of each policy.
+    private func loadAccumulator() throws(StoreError) {
+        guard layout.outcomesOnly else { return }
+        let width = layout.seriesColumns.count * layout.years.count
+        var loaded = SummaryAccumulator(width: width)
+        let path = self.path
+        try access { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT policy, COUNT(*) FROM experiments GROUP BY policy") {
+                counts[try row.decode(String.self, atIndex: 0)] = try row.decode(Int.self, atIndex: 1)
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.policy, s.state FROM summary_state s
+                LEFT JOIN (SELECT policy, MIN(experiment) AS first FROM experiments GROUP BY policy) e USING (policy) ORDER BY e.first
+                """)
+            for row in rows {
+                let policy: String = try row.decode(atIndex: 0)
+                let state: Data = try row.decode(atIndex: 1)
+                do throws(ByteReader.Malformed) { try loaded.decode(policy: policy, state) } catch {
+                    throw StoreError(path: path, message: "summary_state: policy '\(policy)': the state blob is malformed; the store is damaged")
+                }
+            }
+            for (policy, n) in counts.sorted(by: { $0.key < $1.key }) {
+                let held = loaded.experiments(policy: policy)
+                guard held == n || width == 0 else {
+                    throw StoreError(path: path, message: "summary_state: policy '\(policy)' counts \(held) experiments, the "
+                                     + "experiments table \(n); the store is damaged")
+                }
+            }
+            for policy in loaded.policies where counts[policy] == nil {
+                throw StoreError(path: path, message: "summary_state: policy '\(policy)' has no stored experiment; the store is damaged")
+            }
+        }
+        accumulator = loaded
+    }
+
+    /// The size of the store's file, bytes (after `close()`, the whole store).
+    public func fileBytes() -> Int64 {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int64(st.st_size) : 0
+    }
+
     /// The experiments already stored, ascending.
     public func completed() throws(StoreError) -> [Int] {
         try access { db in try Int.fetchAll(db, sql: "SELECT experiment FROM experiments ORDER BY experiment") }
     }
 
     /// Adds `records` in one transaction: all of them are stored, or none.
+    ///
+    /// An outcomes-only store takes their series into its summaries' state and keeps the records
+    /// in memory until `commitInterval` seconds have passed since its last commit (or
+    /// `maxPendingExperiments` wait, or at `close()`); it then stores them and the state in one
+    /// transaction, so a kill loses whole groups of records together with exactly their part of
+    /// the summaries, which the next run redoes.
     public func append(_ records: [ExperimentRecord]) throws(StoreError) {
+        guard layout.outcomesOnly else { return try insert(records, summaries: nil) }
+        if let broken { throw broken }
+        do throws(BadSeries) {
+            try accumulator.add(records.map { ($0.policy, $0.series) })
+        } catch {
+            throw StoreError(path: path, message: "cannot store experiment \(records.first?.experiment ?? 0): \(error.message)")
+        }
+        pending += records.map { var r = $0; r.series = []; return r }
+        if Date().timeIntervalSince(lastCommit) >= commitInterval || pending.count >= Self.maxPendingExperiments {
+            try flush()
+        }
+    }
+
+    /// Commits an outcomes-only store's pending records with the summaries' state.
+    private func flush() throws(StoreError) {
+        guard layout.outcomesOnly, !pending.isEmpty else { return }
+        if let broken { throw broken }
+        do throws(StoreError) {
+            try insert(pending, summaries: accumulator)
+        } catch {
+            broken = error
+            throw error
+        }
+        pending = []
+        lastCommit = Date()
+    }
+
+    /// Inserts `records`, and with `summaries` rewrites `summary_state`, in one transaction.
+    private func insert(_ records: [ExperimentRecord], summaries: SummaryAccumulator?) throws(StoreError) {
         let p = layout.parameterNames.count, o = layout.outcomeNames.count
+        let keepsSeries = !layout.outcomesOnly
         let experimentsSQL = "INSERT INTO experiments VALUES (?, ?, ?" + String(repeating: ", ?", count: p) + ")"
         let outcomesSQL = "INSERT INTO outcomes VALUES (?, ?" + String(repeating: ", ?", count: o) + ")"
         try access { db in
             try db.inTransaction {
                 let e = try db.cachedStatement(sql: experimentsSQL)
                 let out = try db.cachedStatement(sql: outcomesSQL)
-                let s = try db.cachedStatement(sql: "INSERT INTO series VALUES (?, ?, ?)")
+                let s = keepsSeries ? try db.cachedStatement(sql: "INSERT INTO series VALUES (?, ?, ?)") : nil
                 for r in records {
                     let head: [(any DatabaseValueConvertible)?] = [r.experiment, r.policy, r.point]
                     try e.execute(arguments: StatementArguments(head + r.parameters.map { $0 }))
                     let outHead: [(any DatabaseValueConvertible)?] = [r.experiment, r.policy]
                     try out.execute(arguments: StatementArguments(outHead + r.outcomes.map { $0.isNaN ? nil : $0 }))
-                    try s.execute(arguments: [r.experiment, r.policy, Self.blob(r.series)])
+                    try s?.execute(arguments: [r.experiment, r.policy, Self.blob(r.series)])
+                }
+                if let summaries {
+                    let state = try db.cachedStatement(sql: "INSERT OR REPLACE INTO summary_state VALUES (?, ?)")
+                    for policy in summaries.policies { try state.execute(arguments: [policy, summaries.encode(policy: policy)]) }
                 }
                 return .commit
             }
@@ -468,9 +595,13 @@ public final class SweepStore: @unchecked Sendable {
     public func records(_ range: Range<Int>? = nil) throws(StoreError) -> [ExperimentRecord] {
         let p = layout.parameterNames.count
         let lower = range?.lowerBound ?? 0, upper = range?.upperBound ?? Int.max
+        let keepsSeries = !layout.outcomesOnly
         return try access { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db, sql: keepsSeries ? """
                 SELECT e.*, o.*, s."values" FROM experiments e JOIN outcomes o USING (experiment) JOIN series s USING (experiment)
+                WHERE experiment >= ? AND experiment < ? ORDER BY experiment
+                """ : """
+                SELECT e.*, o.* FROM experiments e JOIN outcomes o USING (experiment)
                 WHERE experiment >= ? AND experiment < ? ORDER BY experiment
                 """, arguments: [lower, upper])
             return try rows.map { row in
@@ -480,7 +611,7 @@ public final class SweepStore: @unchecked Sendable {
                     experiment: try row.decode(atIndex: 0), policy: try row.decode(atIndex: 1), point: try row.decode(atIndex: 2),
                     parameters: try (0..<p).map { try row.decode(Double.self, atIndex: 3 + $0) },
                     outcomes: try layout.outcomeNames.indices.map { try row.decode(Double?.self, atIndex: outcomeStart + $0) ?? .nan },
-                    series: try checkedValues(row.decode(Data.self, atIndex: outcomeStart + layout.outcomeNames.count)))
+                    series: keepsSeries ? try checkedValues(row.decode(Data.self, atIndex: outcomeStart + layout.outcomeNames.count)) : [])
             }
         }
     }
@@ -496,8 +627,14 @@ public final class SweepStore: @unchecked Sendable {
 
     /// The sum of the series `cells` (a cell is a series in a year: `column × years + yearIndex`)
     /// for each stored experiment of `policy`, by experiment; reads one blob at a time.
+    ///
+    /// - Throws: `StoreError` for an outcomes-only store, which keeps no series.
     public func seriesSum(cells: [Int], policy: String) throws(StoreError) -> [Double] {
-        try access { db in
+        guard !layout.outcomesOnly else {
+            throw StoreError(path: path, message: "keeps outcomes only (written with --outcomes-only): it has no per-experiment "
+                             + "series to analyse; analyse an outcome (--outcome), or rerun the sweep without --outcomes-only")
+        }
+        return try access { db in
             var out: [Double] = []
             let blobs = try Data.fetchCursor(db, sql: "SELECT \"values\" FROM series WHERE policy = ? ORDER BY experiment",
                                              arguments: [policy])
@@ -539,52 +676,61 @@ public final class SweepStore: @unchecked Sendable {
     /// The quantile probabilities stored in `summaries`.
     public static let summaryProbabilities = [0.05, 0.25, 0.5, 0.75, 0.95]
 
-    /// Recomputes `summaries` from every stored series, per policy: n, mean and the quantiles
-    /// (linear interpolation between order statistics, `x[(n−1)p]`).
+    /// Recomputes `summaries` per policy: n, mean and the quantiles (linear interpolation between
+    /// order statistics, `x[(n−1)p]`), in one pass over the experiments.
     ///
-    /// Series are read in blocks of cells (a cell is one series in one year) sized so that a block
-    /// of every experiment's values stays under `memoryBudgetBytes`: memory does not grow with
-    /// the number of experiments, only the number of passes over the store does.
+    /// Each series in each year has a `SeriesSketch`: exact while it has at most 256 distinct
+    /// values, else a histogram whose quantiles are within 2⁻⁸ (0.39 %) of the exact ones
+    /// (docs/SWEEP.md, "Summaries"); the mean comes from an exact sum. A store with series reads
+    /// every blob once, in chunks of at most `memoryBudgetBytes`; an outcomes-only store commits
+    /// what it holds and writes the summaries it accumulated while experiments were stored. The
+    /// result depends only on the stored experiments, not on batches, threads, shards or chunks.
     public func refreshSummaries(memoryBudgetBytes: Int = 256 << 20) throws(StoreError) {
+        let width = layout.seriesColumns.count * layout.years.count
+        var summaries: SummaryAccumulator
+        if layout.outcomesOnly {
+            try flush()
+            summaries = accumulator
+        } else {
+            summaries = SummaryAccumulator(width: width)
+            let chunk = max(1, memoryBudgetBytes / max(1, 8 * width))
+            try access { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT policy, \"values\" FROM series ORDER BY experiment")
+                var items: [(policy: String, series: [Double])] = []
+                func drain() throws {
+                    do throws(BadSeries) { try summaries.add(items) } catch {
+                        throw StoreError(path: path, message: "series: \(error.message); the store is damaged")
+                    }
+                    items.removeAll(keepingCapacity: true)
+                }
+                while let row = try rows.next() {
+                    let blob: Data = try row.decode(atIndex: 1)
+                    items.append((try row.decode(atIndex: 0), try checkedValues(blob)))
+                    if items.count >= chunk { try drain() }
+                }
+                try drain()
+            }
+        }
+        try write(summaries)
+    }
+
+    /// Replaces `summaries` with the rows of `state`, policies in the order of their first experiment.
+    private func write(_ state: SummaryAccumulator) throws(StoreError) {
         let years = layout.years.count
         let columns = layout.seriesColumns
-        let width = columns.count * years
         try access { db in
             try db.inTransaction {
                 try db.execute(sql: "DELETE FROM summaries")
                 let insert = try db.cachedStatement(sql: "INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                let policies = try String.fetchAll(db, sql: "SELECT policy FROM series GROUP BY policy ORDER BY MIN(experiment)")
+                let policies = try String.fetchAll(db, sql: "SELECT policy FROM experiments GROUP BY policy ORDER BY MIN(experiment)")
                 for policy in policies {
-                    let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM series WHERE policy = ?", arguments: [policy]) ?? 0
-                    guard n > 0, width > 0 else { continue }
-                    let block = max(1, min(width, memoryBudgetBytes / (8 * n)))
-                    var results = [[Double]](repeating: [], count: width)
-                    var first = 0
-                    while first < width {
-                        let last = min(width, first + block)
-                        var cells = [[Double]](repeating: [Double](repeating: 0, count: n), count: last - first)
-                        let blobs = try Data.fetchCursor(db, sql: "SELECT \"values\" FROM series WHERE policy = ? ORDER BY experiment",
-                                                         arguments: [policy])
-                        var k = 0
-                        while let blob = try blobs.next() {
-                            guard k < n else { break }
-                            try checkLength(blob)
-                            Self.read(blob, cells: first..<last) { cell, value in cells[cell - first][k] = value }
-                            k += 1
-                        }
-                        for cell in first..<last {
-                            var column = cells[cell - first]
-                            column.sort()
-                            let mean = column.reduce(0, +) / Double(n)
-                            results[cell] = [mean] + Self.summaryProbabilities.map { EmpiricalQuantile.of(sorted: column, at: $0) }
-                        }
-                        first = last
-                    }
+                    guard let cells = state.sketches[policy] else { continue }
                     for (c, info) in columns.enumerated() {
                         for (y, year) in layout.years.enumerated() {
-                            let r = results[c * years + y]
-                            try insert.execute(arguments: [policy, info.metric, info.sector, year, info.unit, n,
-                                                           r[0], r[1], r[2], r[3], r[4], r[5]])
+                            let sketch = cells[c * years + y]
+                            let q = sketch.quantiles(Self.summaryProbabilities)
+                            try insert.execute(arguments: [policy, info.metric, info.sector, year, info.unit, sketch.count,
+                                                           sketch.mean, q[0], q[1], q[2], q[3], q[4]])
                         }
                     }
                 }
@@ -659,9 +805,17 @@ public final class SweepStore: @unchecked Sendable {
                 var start = 0
                 while start < all.count {
                     let end = min(all.count, start + 2000)
-                    try out.append(s.records(all[start]..<(all[end - 1] + 1)))
+                    let records = try s.records(all[start]..<(all[end - 1] + 1))
+                    // Outcomes-only parts have no series: their summaries' states are merged below.
+                    if layout.outcomesOnly { try out.insert(records, summaries: nil) } else { try out.append(records) }
                     start = end
                 }
+            }
+            if layout.outcomesOnly {
+                var merged = SummaryAccumulator(width: layout.seriesColumns.count * layout.years.count)
+                for (s, _) in contents { merged.merge(s.accumulator) }
+                out.accumulator = merged
+                try out.insert([], summaries: merged)
             }
             try out.refreshSummaries()
             try out.close()
@@ -683,6 +837,7 @@ public final class SweepStore: @unchecked Sendable {
     /// A writer's lock is released after the connection is closed.
     public func close() throws(StoreError) {
         guard !closed else { return }
+        try flush()
         if lock != nil { try access { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
         do { try queue.close() } catch { throw StoreError(path: path, message: "cannot close: \(error)") }
         closed = true

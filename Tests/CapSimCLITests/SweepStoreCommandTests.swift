@@ -109,6 +109,60 @@ import Testing
                 "kills before (\(killedBeforeTheStore)) and after (\(killedWithTheStore)) the store appeared")
     }
 
+    /// `--outcomes-only`, committing after every batch (`--commit-seconds 0`), killed at moments
+    /// spread over its life and rerun: the same records and summaries as an uninterrupted
+    /// outcomes-only run, summaries equal to those of the store with series, and nothing left over.
+    @Test func anOutcomesOnlySweepKilledAtAnyMomentResumesExactly() throws {
+        let folder = try Self.sweepFolder()
+        let sweep = folder.path("sweep.yaml")
+        let withSeries = folder.path("series.sqlite"), reference = folder.path("reference.sqlite")
+        #expect(try CLIHarness.run(["sweep", sweep, "--store", withSeries]).status == 0)
+        let started = Date()
+        let uninterrupted = try CLIHarness.run(["sweep", sweep, "--store", reference, "--outcomes-only", "--threads", "1",
+                                                "--batch", "1", "--commit-seconds", "0"])
+        let total = Date().timeIntervalSince(started)
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        #expect(uninterrupted.stdout.contains("bytes per experiment (8 experiments, outcomes only)"), "\(uninterrupted.stdout)")
+        let expected = try SweepStore.read(path: reference), series = try SweepStore.read(path: withSeries)
+        let records = try expected.records(), summaries = try expected.summaries()
+        #expect(records.count == 8 && records.allSatisfy(\.series.isEmpty))
+        #expect(try summaries == series.summaries())
+        #expect(try records == series.records().map { var r = $0; r.series = []; return r })
+        try expected.close()
+        try series.close()
+        for name in ["reference.sqlite", "series.sqlite"] { try FileManager.default.removeItem(atPath: folder.path(name)) }
+
+        var killedMidway = 0
+        for delay in [0.1, 0.3, 0.5, 0.7, 0.85, 0.95].map({ $0 * total }) {
+            let store = folder.path("k.sqlite")
+            let process = try Self.start(["sweep", sweep, "--store", store, "--outcomes-only", "--threads", "1", "--batch", "1",
+                                          "--commit-seconds", "0"])
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal, let partial = try? SweepStore.read(path: store),
+               let done = try? partial.completed(), !done.isEmpty, done.count < 8 {
+                killedMidway += 1
+            }
+            let rerun = try CLIHarness.run(["sweep", sweep, "--store", store, "--outcomes-only", "--threads", "2"])
+            #expect(rerun.status == 0, "killed after \(delay) s: \(rerun.stderr)")
+            let resumed = try SweepStore.read(path: store)
+            #expect(try resumed.records() == records, "killed after \(delay) s")
+            #expect(try resumed.summaries() == summaries, "killed after \(delay) s")
+            try resumed.close()
+            #expect(folder.contents == ["k.sqlite", "sweep.yaml"], "killed after \(delay) s: debris")
+            try FileManager.default.removeItem(atPath: store)
+        }
+        #expect(killedMidway >= 1, "no kill landed between two commits")
+        // The mode is part of the store: the other mode does not resume it.
+        let store = folder.path("o.sqlite")
+        #expect(try CLIHarness.run(["sweep", sweep, "--store", store, "--outcomes-only"]).status == 0)
+        let other = try CLIHarness.run(["sweep", sweep, "--store", store])
+        #expect(other.status == 1 && other.stderr.contains("was written with --outcomes-only"), "\(other.stderr)")
+        let misuse = try CLIHarness.run(["sweep", sweep, "--store", folder.path("x.sqlite"), "--commit-seconds", "5"])
+        #expect(misuse.status == 64 && misuse.stderr.contains("--commit-seconds applies only with --outcomes-only"), "\(misuse.stderr)")
+    }
+
     /// A second sweep on a store being written is refused at once, the first finishes untouched,
     /// and no lock file is left.
     @Test func aSecondSweepOnTheSameStoreIsRefusedAtTheStart() throws {
