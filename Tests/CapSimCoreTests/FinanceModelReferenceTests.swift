@@ -22,7 +22,7 @@ import Testing
 
     /// A random batch of `scenarios` scenarios differing in every number, half of them aggressive.
     static func batch(seed: UInt64, scenarios: Int) -> ScenarioBatch {
-        var b = Fin.randomBatch(seed: seed, scenarios: scenarios, enterprises: 9, facilities: 45)
+        var b = Fin.randomBatch(seed: seed, scenarios: scenarios, enterprises: 9, facilities: 45, holdings: 2)
         var rng = SplitMix64(seed: seed &+ 1_000)
         let ids = b.enterprises.map(\.id)
         for s in b.policies.indices where s % 2 == 1 { b.policies[s].finance!.zombies = aggressive(ids, &rng) }
@@ -36,6 +36,8 @@ import Testing
         var exits: [[String]] = []
         var referenceExits: [[String]] = []
         var bankruptcies = 0.0, mergers = 0.0
+        /// Debt and assets holding entities received, and assets they sold.
+        var received = 0.0, sold = 0.0
     }
 
     /// Steps both models through the years with random closures and openings (operating units close
@@ -96,6 +98,9 @@ import Testing
             for s in 0..<S {
                 out.bankruptcies += f.total(.bankruptcies, sector: nil, owner: nil, yearIndex: y, scenario: s)
                 out.mergers += f.total(.mergers, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                out.received += f.total(.debtReceived, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                    + f.total(.assetsReceived, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                out.sold += f.total(.assetsSold, sector: nil, owner: nil, yearIndex: y, scenario: s)
             }
         }
         return out
@@ -128,16 +133,20 @@ import Testing
     /// Over the seeds above, every zombie action and exits of acquired units all occur (so the
     /// comparison is not vacuous).
     @Test func theRandomRunsExerciseBankruptciesMergersAndExits() {
-        var bankruptcies = 0.0, mergers = 0.0, exits = 0
+        var bankruptcies = 0.0, mergers = 0.0, exits = 0, received = 0.0, sold = 0.0
         for seed in 101...112 as ClosedRange<UInt64> {
             let out = Self.drive(Self.batch(seed: seed, scenarios: 5), seed: seed)
             bankruptcies += out.bankruptcies
             mergers += out.mergers
+            received += out.received
+            sold += out.sold
             exits += out.exits.reduce(0) { $0 + $1.count }
         }
         #expect(bankruptcies >= 10)
         #expect(mergers >= 10)
         #expect(exits >= 20)
+        #expect(received > 0, "no lever sent anything to a holding entity")
+        #expect(sold > 0, "no asset sale sold anything")
     }
 
     /// A merger splices the zombie's units into the acquirer's list, in its scenario only; a later

@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
     func capacityAndDebtMatchOnRandomBatches(seed: UInt64) {
-        let batch = Fin.randomBatch(seed: seed, scenarios: 4, enterprises: 5, facilities: 40)
+        let batch = Fin.randomBatch(seed: seed, scenarios: 4, enterprises: 5, facilities: 40, holdings: 2)
         let reference = ReferenceEngine.run(batch)
         for kernel in Engine.Kernel.allCases {
             Self.expectSame(Engine.run(batch, options: .init(aggregation: kernel, transitions: kernel)), reference)

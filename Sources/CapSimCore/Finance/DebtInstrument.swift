@@ -31,6 +31,9 @@ public enum DebtInstrumentKind: String, CaseIterable, Sendable {
     case assetStripping = "asset_stripping"
     /// Write off a share of the listed classes (核销).
     case writeOff = "write_off"
+    /// Sell a share of assets at a recovery share of their book value; the proceeds repay the
+    /// listed classes (a disposal platform's lever, §8.7).
+    case assetSale = "asset_sale"
 }
 
 /// One lever with its eligibility, years and size.
@@ -50,10 +53,16 @@ public struct DebtInstrument: Sendable, Equatable {
     public var share: Double
     /// Stripping only: share of each listed class's debt that follows the assets.
     public var debtFollowsShare: Double
+    /// Stripping and swap only: the holding entity (§8.7) that receives the stripped assets and the
+    /// debt that follows them, or the swapped equity; nil: they leave the model.
+    public var recipient: String?
+    /// Asset sale only: proceeds per yuan of book value sold, in [0, 1].
+    public var recoveryShare: Double
 
     /// Creates an instrument.
     public init(id: String, kind: DebtInstrumentKind, years: ClosedRange<Int>, filter: EnterpriseFilter = .init(),
-                creditors: [CreditorClass], share: Double = 1, debtFollowsShare: Double? = nil) {
+                creditors: [CreditorClass], share: Double = 1, debtFollowsShare: Double? = nil,
+                recipient: String? = nil, recoveryShare: Double = 1) {
         self.id = id
         self.kind = kind
         self.years = years
@@ -61,6 +70,8 @@ public struct DebtInstrument: Sendable, Equatable {
         self.creditors = creditors
         self.share = share
         self.debtFollowsShare = debtFollowsShare ?? share
+        self.recipient = recipient
+        self.recoveryShare = recoveryShare
     }
 }
 

@@ -9,6 +9,12 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
     case interestPaid, interestCapitalised, interestSuspended, interestWaived
     case newBorrowing, repaid, swapped, strippedDebt, strippedAssets, writtenOff
     case mergedIn, mergedOut
+    /// Debt received from another enterprise's stripping (a holding entity's, §8.7).
+    case debtReceived
+    /// Assets received: stripped assets, or equity from a swap (a holding entity's, §8.7).
+    case assetsReceived
+    /// Book value of assets sold by an asset sale (§8.7).
+    case assetsSold
     /// Losses of banks: bank debt written off, waived or lost in bankruptcy.
     case bankLosses
     case assetWriteDown
@@ -25,6 +31,7 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
             .interestPaid, .interestCapitalised, .interestSuspended, .interestWaived, .newBorrowing, .repaid,
             .swapped, .strippedDebt, .strippedAssets, .writtenOff, .mergedIn, .mergedOut, .bankLosses,
             .assetWriteDown, .zombies, .bankruptcies, .mergers, .enterprisesActive,
+            .debtReceived, .assetsReceived, .assetsSold,
         ]
 
     /// Position in `allCases`.
@@ -57,6 +64,9 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         case .bankruptcies: return 29
         case .mergers: return 30
         case .enterprisesActive: return 31
+        case .debtReceived: return 32
+        case .assetsReceived: return 33
+        case .assetsSold: return 34
         }
     }
 
@@ -90,6 +100,9 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         case .bankruptcies: return "bankruptcies"
         case .mergers: return "mergers"
         case .enterprisesActive: return "enterprises_active"
+        case .debtReceived: return "debt_received"
+        case .assetsReceived: return "assets_received"
+        case .assetsSold: return "assets_sold"
         }
     }
 

@@ -44,6 +44,9 @@ struct FinanceModel {
     let interestRate: [Double]
     /// Base operating capacity, 10 kt/yr.
     let baseCapacity: [Double]
+    /// Whether the enterprise is a holding or disposal entity (§8.7), and its income per yuan of assets.
+    let isHolding: [Bool]
+    let assetIncomeRate: [Double]
 
     // Per unit and scenario `[f · S + s]`.
     /// Whether the unit operates at the end of the last stepped year (kept from the events).
@@ -112,6 +115,8 @@ struct FinanceModel {
         unitPrice = facilities.map(\.priceYuanPerTonne)
         unitCost = facilities.map(\.unitCostYuanPerTonne)
         fixedCost = enterprises.map(\.fixedCostYuanPerYear)
+        isHolding = enterprises.map { $0.holding != nil }
+        assetIncomeRate = enterprises.map { $0.holding?.assetIncomeRate ?? 0 }
         interestRate = enterprises.flatMap(\.interestRate)
 
         // Book value: the enterprise's base assets spread over its base units by capacity.
@@ -185,16 +190,23 @@ struct FinanceModel {
             writeDown[Int(owner[k]) * S + s] += w
         }
         accumulateOperations(yearIndex: y)
+        // Every enterprise's accounts before any lever: a lever may send assets and debt to a
+        // holding entity, which receives them after its own accounts of the year (§8.0).
         for e in 0..<enterpriseCount {
             for s in 0..<S where status[e * S + s] == StatusCode.active {
                 keepAccounts(e, s, yearIndex: y, year: year)
+            }
+        }
+        for e in 0..<enterpriseCount {
+            for s in 0..<S where status[e * S + s] == StatusCode.active {
                 applyLevers(e, s, yearIndex: y, year: year)
             }
         }
         // Zombies scenario by scenario, enterprises in table order: a merger changes a later
-        // enterprise's books, and exits are listed in scenario order.
+        // enterprise's books, and exits are listed in scenario order. Holding entities operate
+        // nothing and are not tested.
         for s in 0..<S {
-            for e in 0..<enterpriseCount where status[e * S + s] == StatusCode.active {
+            for e in 0..<enterpriseCount where status[e * S + s] == StatusCode.active && !isHolding[e] {
                 testZombie(e, s, yearIndex: y)
             }
         }
@@ -246,6 +258,8 @@ struct FinanceModel {
     private mutating func keepAccounts(_ e: Int, _ s: Int, yearIndex y: Int, year: Int) {
         let S = scenarioCount, i = e * S + s, d = e * Self.classes * S + s
         add(totalDebt(e, s), FinanceMetric.debtOpening.index, y, e, s)
+        // A holding entity's revenue is the income of the assets it holds at the start of the year.
+        if isHolding[e] { revenue[i] += assetIncomeRate[e] * assets[i] }
         let operatingCost = cost[i] + fixedCost[e]
         let ebit = revenue[i] - operatingCost
         add(revenue[i], FinanceMetric.revenue.index, y, e, s)
@@ -312,14 +326,21 @@ struct FinanceModel {
     }
 
     /// Reduces every class in `creditors` by `share` of its balance, unpaid interest alike; returns
-    /// the amount and the bank part.
-    private mutating func take(_ share: Double, of creditors: UInt8, _ e: Int, _ s: Int) -> (total: Double, bank: Double) {
-        let S = scenarioCount, d = e * Self.classes * S + s
+    /// the amount and the bank part. With a recipient `t` ≥ 0 each class's amount, and the unpaid
+    /// interest in it, moves to the same class of `t` (debt follows the assets, §8.7).
+    private mutating func take(_ share: Double, of creditors: UInt8, _ e: Int, _ s: Int,
+                               to t: Int = -1) -> (total: Double, bank: Double) {
+        let S = scenarioCount, d = e * Self.classes * S + s, dt = t * Self.classes * S + s
         var total = 0.0, bank = 0.0
         for c in 0..<Self.classes where creditors & (1 << c) != 0 {
             let amount = share * debt[d + c * S]
             debt[d + c * S] -= amount
+            let unpaid = unpaidInterest[d + c * S]
             unpaidInterest[d + c * S] *= 1 - share
+            if t >= 0 {
+                debt[dt + c * S] += amount
+                unpaidInterest[dt + c * S] += unpaid - unpaidInterest[d + c * S]
+            }
             total += amount
             if c == CreditorClass.bankLoans.index { bank += amount }
         }
@@ -347,13 +368,46 @@ struct FinanceModel {
                 add(waived, FinanceMetric.writtenOff.index, y, e, s)
                 add(bank, FinanceMetric.bankLosses.index, y, e, s)
             case CompiledFinancePolicy.LeverCode.debtEquitySwap:
-                add(take(share, of: creditors, e, s).total, FinanceMetric.swapped.index, y, e, s)
+                let swapped = take(share, of: creditors, e, s).total
+                add(swapped, FinanceMetric.swapped.index, y, e, s)
+                // The creditors' new equity, held by an entity, is that entity's asset at face value.
+                let t = Int(policy.leverRecipient[k * S + s])
+                if t >= 0 {
+                    assets[t * S + s] += swapped
+                    add(swapped, FinanceMetric.assetsReceived.index, y, t, s)
+                }
             case CompiledFinancePolicy.LeverCode.assetStripping:
                 let stripped = share * assets[e * S + s]
                 assets[e * S + s] -= stripped
                 add(stripped, FinanceMetric.strippedAssets.index, y, e, s)
-                add(take(policy.leverFollows[k * S + s], of: creditors, e, s).total, FinanceMetric.strippedDebt.index, y, e, s)
+                let t = Int(policy.leverRecipient[k * S + s])
+                let moved = take(policy.leverFollows[k * S + s], of: creditors, e, s, to: t).total
+                add(moved, FinanceMetric.strippedDebt.index, y, e, s)
+                if t >= 0 {
+                    assets[t * S + s] += stripped
+                    add(stripped, FinanceMetric.assetsReceived.index, y, t, s)
+                    add(moved, FinanceMetric.debtReceived.index, y, t, s)
+                }
                 var f = Int(firstUnit[e * S + s])
+                while f >= 0 {
+                    bookValue[f * S + s] *= 1 - share
+                    f = Int(nextUnit[f * S + s])
+                }
+            case CompiledFinancePolicy.LeverCode.assetSale:
+                // Sold at the recovery share of book value; the proceeds repay the listed classes
+                // pro rata, the rest of the proceeds stays as cash, the shortfall is written down.
+                let i = e * S + s
+                let sold = share * assets[i]
+                let proceeds = policy.leverRecovery[k * S + s] * sold
+                var listed = 0.0
+                for c in 0..<Self.classes where creditors & (1 << c) != 0 { listed += debt[d + c * S] }
+                let repaid = listed > 0 ? take(min(proceeds, listed) / listed, of: creditors, e, s).total : 0
+                assets[i] += proceeds - sold - repaid
+                add(sold, FinanceMetric.assetsSold.index, y, e, s)
+                add(repaid, FinanceMetric.repaid.index, y, e, s)
+                add(sold - proceeds, FinanceMetric.assetWriteDown.index, y, e, s)
+                // The units' book values fall with the assets, so a later closure writes down only what is left.
+                var f = Int(firstUnit[i])
                 while f >= 0 {
                     bookValue[f * S + s] *= 1 - share
                     f = Int(nextUnit[f * S + s])
@@ -481,13 +535,13 @@ struct FinanceModel {
         let S = scenarioCount, C = Self.classes, E = enterpriseCount, M = metricCount
         let debtAt = FinanceMetric.debt.index, assetsAt = FinanceMetric.assets.index
         let equityAt = FinanceMetric.equity.index, activeAt = FinanceMetric.enterprisesActive.index
-        let openingAt = FinanceMetric.debtOpening.index
+        let openingAt = FinanceMetric.debtOpening.index, isHolding = isHolding
         debt.withUnsafeBufferPointer { debt in
             assets.withUnsafeBufferPointer { assets in
                 status.withUnsafeBufferPointer { status in
                     result.values.withUnsafeMutableBufferPointer { out in
                         for e in 0..<E {
-                            let cell = (y * E + e) * M * S, d = e * C * S
+                            let cell = (y * E + e) * M * S, d = e * C * S, holding = isHolding[e]
                             for s in 0..<S {
                                 var total = 0.0
                                 for c in 0..<C {
@@ -499,7 +553,7 @@ struct FinanceModel {
                                 out[cell + debtAt * S + s] = total
                                 out[cell + assetsAt * S + s] = a
                                 out[cell + equityAt * S + s] = a - total
-                                out[cell + activeAt * S + s] = status[e * S + s] == StatusCode.active ? 1 : 0
+                                out[cell + activeAt * S + s] = status[e * S + s] == StatusCode.active && !holding ? 1 : 0
                                 if y == 0 { out[cell + openingAt * S + s] = total }
                             }
                         }

@@ -51,6 +51,8 @@ struct ReferenceFinanceModel {
         /// Creditor classes as a bit set over `CreditorClass.index`.
         let creditors: Int
         let zombiesOnly: Bool
+        let recipient: String?
+        let recoveryShare: Double
 
         init(_ inst: DebtInstrument) {
             kind = inst.kind
@@ -60,6 +62,8 @@ struct ReferenceFinanceModel {
             debtFollowsShare = inst.debtFollowsShare
             creditors = inst.creditors.reduce(0) { $0 | (1 << $1.index) }
             zombiesOnly = inst.filter.zombiesOnly
+            recipient = inst.recipient
+            recoveryShare = inst.recoveryShare
         }
 
         func isActive(_ year: Int) -> Bool { first <= year && year <= last }
@@ -141,18 +145,25 @@ struct ReferenceFinanceModel {
             result.set(b.totalDebt, .debt, yearIndex: y, enterprise: e, scenario: s)
             result.set(b.assets, .assets, yearIndex: y, enterprise: e, scenario: s)
             result.set(b.assets - b.totalDebt, .equity, yearIndex: y, enterprise: e, scenario: s)
-            result.set(b.status == .active ? 1 : 0, .enterprisesActive, yearIndex: y, enterprise: e, scenario: s)
+            result.set(b.status == .active && enterprises[e].holding == nil ? 1 : 0, .enterprisesActive, yearIndex: y, enterprise: e, scenario: s)
             if y == 0 { result.set(b.totalDebt, .debtOpening, yearIndex: y, enterprise: e, scenario: s) }
         }
     }
 
-    /// Reduces every class in `classes` by `share` of its balance, unpaid interest alike; returns the amount.
-    mutating func take(_ share: Double, of classes: [CreditorClass], from i: Int, bankShare: inout Double) -> Double {
+    /// Reduces every class in `classes` by `share` of its balance, unpaid interest alike; returns the
+    /// amount. With a recipient (books index `to`), each class's amount and its unpaid interest move there.
+    mutating func take(_ share: Double, of classes: [CreditorClass], from i: Int, to j: Int? = nil,
+                       bankShare: inout Double) -> Double {
         var total = 0.0
         for c in classes {
             let amount = share * books[i].debt[c.index]
             books[i].debt[c.index] -= amount
+            let unpaid = books[i].unpaidInterest[c.index]
             books[i].unpaidInterest[c.index] *= 1 - share
+            if let j {
+                books[j].debt[c.index] += amount
+                books[j].unpaidInterest[c.index] += unpaid - books[i].unpaidInterest[c.index]
+            }
             total += amount
             if c == .bankLoans { bankShare += amount }
         }
@@ -189,6 +200,8 @@ struct ReferenceFinanceModel {
             let i = at(e, s)
             func record(_ v: Double, _ m: FinanceMetric) { result.add(v, m, yearIndex: y, enterprise: e, scenario: s) }
             record(books[i].totalDebt, .debtOpening)
+            // A holding entity's revenue is the income of the assets it holds at the start of the year (§8.7).
+            if let holding = enterprises[e].holding { revenue[e] += holding.assetIncomeRate * books[i].assets }
             let operatingCost = cost[e] + enterprises[e].fixedCostYuanPerYear
             let ebit = revenue[e] - operatingCost
             record(revenue[e], .revenue)
@@ -240,7 +253,13 @@ struct ReferenceFinanceModel {
             let profit = ebit - charged - writeDown[e]
             record(profit, .profit)
             books[i].lossStreak = profit < 0 ? books[i].lossStreak + 1 : 0
-
+        }
+        // The levers after every enterprise's accounts: a recipient's accounts never see what it receives this year.
+        for e in 0..<n where books[at(e, s)].status == .active {
+            let i = at(e, s)
+            func record(_ v: Double, _ m: FinanceMetric, _ who: Int? = nil) {
+                result.add(v, m, yearIndex: y, enterprise: who ?? e, scenario: s)
+            }
             for k in levers[s].indices where levers[s][k].kind != .interestSuspension && applies(k, e, s, year) {
                 let inst = levers[s][k]
                 let creditors = CreditorClass.allCases.filter(inst.acts)
@@ -259,18 +278,42 @@ struct ReferenceFinanceModel {
                     record(waived, .writtenOff)
                     record(bank, .bankLosses)
                 case .debtEquitySwap:
-                    record(take(inst.share, of: creditors, from: i, bankShare: &bank), .swapped)
+                    let swapped = take(inst.share, of: creditors, from: i, bankShare: &bank)
+                    record(swapped, .swapped)
+                    if let id = inst.recipient, let t = indexByID[id] {
+                        books[at(t, s)].assets += swapped
+                        record(swapped, .assetsReceived, t)
+                    }
                 case .assetStripping:
                     let assets = inst.share * books[i].assets
                     books[i].assets -= assets
                     record(assets, .strippedAssets)
-                    record(take(inst.debtFollowsShare, of: creditors, from: i, bankShare: &bank), .strippedDebt)
+                    let t = inst.recipient.flatMap { indexByID[$0] }
+                    let moved = take(inst.debtFollowsShare, of: creditors, from: i, to: t.map { at($0, s) }, bankShare: &bank)
+                    record(moved, .strippedDebt)
+                    if let t {
+                        books[at(t, s)].assets += assets
+                        record(assets, .assetsReceived, t)
+                        record(moved, .debtReceived, t)
+                    }
                     for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
                         bookValue[s * facilityCount + f] *= 1 - inst.share
                     }
                 case .writeOff:
                     record(take(inst.share, of: creditors, from: i, bankShare: &bank), .writtenOff)
                     record(bank, .bankLosses)
+                case .assetSale:
+                    let sold = inst.share * books[i].assets
+                    let proceeds = inst.recoveryShare * sold
+                    let listed = creditors.reduce(0.0) { $0 + books[i].debt[$1.index] }
+                    let repaid = listed > 0 ? take(min(proceeds, listed) / listed, of: creditors, from: i, bankShare: &bank) : 0
+                    books[i].assets += proceeds - sold - repaid
+                    record(sold, .assetsSold)
+                    record(repaid, .repaid)
+                    record(sold - proceeds, .assetWriteDown)
+                    for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
+                        bookValue[s * facilityCount + f] *= 1 - inst.share
+                    }
                 case .interestSuspension:
                     break
                 }
@@ -283,7 +326,7 @@ struct ReferenceFinanceModel {
     /// Flags zombies among active enterprises (A1 L206) and applies the first matching action.
     mutating func identifyZombies(yearIndex y: Int, scenario s: Int, operatingCapacity: [Double]) {
         let rule = policies[s].zombies
-        for e in enterprises.indices where books[at(e, s)].status == .active {
+        for e in enterprises.indices where books[at(e, s)].status == .active && enterprises[e].holding == nil {
             let i = at(e, s)
             func record(_ v: Double, _ m: FinanceMetric, _ who: Int = e) { result.add(v, m, yearIndex: y, enterprise: who, scenario: s) }
             let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[e] / baseCapacity[e]) : 0
