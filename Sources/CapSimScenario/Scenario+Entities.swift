@@ -119,3 +119,45 @@ extension Scenario {
         return (recipient, recovery)
     }
 }
+
+extension Scenario {
+    static let windUpKeys = ["action", "recovery", "into"]
+
+    /// Reads `finance.windUp` (§8.8): what happens to an enterprise whose last unit has closed.
+    mutating func resolveWindUp(_ node: Node, known: Set<String>?, reader: inout YAMLReader) -> WindUpPolicy? {
+        let path = "finance.windUp"
+        guard let map = reader.mapping(node, path, allowed: Self.windUpKeys, required: ["action"]) else { return nil }
+        let before = reader.issues.count
+        let kind = map["action"].flatMap { reader.enumeration($0, path + ".action", WindUpKind.self) }
+        var recovery: [CreditorClass: Double] = [:]
+        if let n = map["recovery"] {
+            if let kind, kind != .liquidation {
+                reader.report(reader.keyNode(node, "recovery"), path + ".recovery",
+                              "only liquidation takes recovery, not \(kind.rawValue)")
+            } else {
+                recovery = reader.enumerationMap(n, path + ".recovery", CreditorClass.self,
+                                                 expectation: "a recovered share in [0, 1]", limit: .bounded,
+                                                 valid: { (0...1).contains($0) }) ?? [:]
+            }
+        } else if kind == .liquidation {
+            defaulted.insert(path + ".recovery")
+        }
+        var acquirer: String?
+        if let n = map["into"] {
+            if let kind, kind != .absorption {
+                reader.report(reader.keyNode(node, "into"), path + ".into", "only absorption takes 'into', not \(kind.rawValue)")
+            } else if let id = reader.string(n, path + ".into") {
+                if let known, !known.contains(id) {
+                    reader.report(n, path + ".into", "no enterprise has id '\(id)' in the enterprise tables ("
+                                  + enterpriseTables.joined(separator: ", ") + ")" + Suggestion.phrase(for: id, in: known.sorted()))
+                } else {
+                    acquirer = id
+                }
+            }
+        } else if kind == .absorption {
+            reader.report(node, path + ".into", "required for an absorption: the absorbing enterprise's id")
+        }
+        guard reader.issues.count == before, let kind else { return nil }
+        return WindUpPolicy(kind: kind, recovery: recovery, acquirer: acquirer)
+    }
+}

@@ -4,7 +4,7 @@ import Yams
 /// Reading the optional `enterpriseTables:` and `finance:` sections (docs/SCENARIO-FORMAT.md,
 /// "Enterprises and debt") into `Scenario.enterprises` and `Policy.finance`.
 extension Scenario {
-    static let financeKeys = ["assetWriteDownShare", "repaymentShare", "instruments", "zombies"]
+    static let financeKeys = ["assetWriteDownShare", "repaymentShare", "instruments", "zombies", "windUp"]
     static let instrumentKeys = ["id", "kind", "from", "to", "sectors", "owner", "enterprises", "zombiesOnly",
                                  "creditors", "share", "debtFollowsShare", "into", "recoveryShare"]
     static let zombieKeys = ["haltedMonths", "debtToAssets", "lossYears", "match", "actions"]
@@ -205,9 +205,10 @@ extension Scenario {
         } else {
             for key in ["haltedMonths", "debtToAssets", "lossYears", "match"] { defaulted.insert("\(path).zombies.\(key)") }
         }
+        let windUp = map["windUp"].flatMap { resolveWindUp($0, known: known, reader: &reader) }
         guard reader.issues.count == before, let writeDown, let repayment, let zombies else { return nil }
         return FinancePolicy(assetWriteDownShare: writeDown, repaymentShare: repayment, instruments: instruments,
-                             zombies: zombies)
+                             zombies: zombies, windUp: windUp)
     }
 
     /// The filter keys shared by instruments and zombie actions; absent keys are recorded as

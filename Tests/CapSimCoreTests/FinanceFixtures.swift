@@ -194,6 +194,18 @@ enum Fin {
                              instruments: instruments, zombies: zombies)
     }
 
+    /// A random wind-up policy (§8.8): liquidation at random recovery shares or absorption into one
+    /// of `ids` (the enterprise itself or an unknown id included), from its own generator so the
+    /// other draws of a batch stay as they were.
+    static func randomWindUp(_ ids: [String], _ rng: inout SplitMix64) -> WindUpPolicy {
+        if rng.chance(0.5) {
+            var recovery: [CreditorClass: Double] = [:]
+            for c in CreditorClass.allCases where rng.chance(0.7) { recovery[c] = rng.tenths(0...1) }
+            return WindUpPolicy(kind: .liquidation, recovery: recovery)
+        }
+        return WindUpPolicy(kind: .absorption, acquirer: rng.chance(0.9) ? rng.pick(ids) : "nobody")
+    }
+
     /// A random batch: `scenarios` random capacity policies, each with a random finance policy.
     /// With `holdings`, that many holding entities `h0 …` (random kind, sector, income and rate)
     /// follow the enterprises, and the levers may send to them.

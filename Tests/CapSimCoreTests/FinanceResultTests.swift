@@ -169,12 +169,12 @@ import Testing
     @Test func metricNamesAreDistinctAndIndicesRoundTrip() {
         let names = FinanceMetric.allCases.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(FinanceMetric.allCases.count == CreditorClass.allCases.count + 29)
+        #expect(FinanceMetric.allCases.count == CreditorClass.allCases.count + 30)
         for (i, m) in FinanceMetric.allCases.enumerated() { #expect(m.index == i) }
         #expect(FinanceMetric.debtByClass(.socialInsuranceArrears).name == "debt.social_insurance_arrears")
         #expect(FinanceMetric.allCases.filter(\.isStock).count == CreditorClass.allCases.count + 5)
         #expect(FinanceMetric.allCases.filter { $0.unit == "enterprises" }.map(\.name)
-            == ["zombies", "bankruptcies", "mergers", "enterprises_active"])
+            == ["zombies", "bankruptcies", "mergers", "enterprises_active", "wound_up"])
     }
 
     // MARK: batching

@@ -153,3 +153,45 @@ import Testing
         #expect(residual(0.5, scale: 0) == 0) // within the absolute floor of one yuan
     }
 }
+
+/// Exit is not bankruptcy (docs/MODEL.md §8.8): an enterprise whose last unit closes is wound up,
+/// counted in `wound_up`, and never tested as a zombie; a partly closed one still is.
+@Suite struct WindUpTests {
+    let M = Fin.M
+
+    /// A owns a1 and a2, B owns b1; a1, a2 close in 2016 (A has no unit left), b1 stays. A has 100 M
+    /// of assets, 80 M of bank loans and 10 M of wage arrears; the zombie rule (λ > 0.5) would make
+    /// it bankrupt with nothing recovered.
+    func run(_ windUp: WindUpPolicy?, leverage: Double = 0.5) -> BatchResult {
+        let fs = [unit("a1", enterprise: "A", capacity: 5), unit("a2", enterprise: "A", capacity: 5),
+                  unit("b1", enterprise: "B", capacity: 5)]
+        let es = [Fin.enterprise("A", assets: 100 * M, bank: 80 * M, wages: 10 * M),
+                  Fin.enterprise("B", assets: 50 * M)]
+        var finance = Fin.finance(zombies: Fin.zombies(leverage: leverage, actions: [ZombieAction(kind: .bankruptcy)]))
+        finance.windUp = windUp
+        return Fin.run(fs, es, finance, rules: [named("x", ["a1", "a2"], year: 2016)])
+    }
+
+    /// Liquidation: wages recovered in full (10 M), bank loans at 50 % (40 M); 50 M of assets
+    /// written down, 40 M of bank loans written off (a bank loss); no zombie flag, no bankruptcy.
+    @Test func anEnterpriseWithNoUnitLeftIsLiquidatedNotBankrupt() {
+        let r = run(WindUpPolicy(kind: .liquidation, recovery: [.wageArrears: 1, .bankLoans: 0.5]))
+        Fin.expect(r, "A", 2016, [.windUps: 1, .bankruptcies: 0, .zombies: 0, .repaid: 50 * M,
+                                  .writtenOff: 40 * M, .bankLosses: 40 * M, .assetWriteDown: 50 * M,
+                                  .debt: 0, .assets: 0, .enterprisesActive: 0])
+        Fin.expect(r, "B", 2016, [.enterprisesActive: 1, .windUps: 0])
+        Fin.expectIdentity(r)
+        // Without a wind-up policy the closed-out enterprise stays open and the zombie rule takes it.
+        let old = run(nil)
+        Fin.expect(old, "A", 2016, [.windUps: 0, .bankruptcies: 1, .zombies: 1, .writtenOff: 90 * M])
+    }
+
+    /// Absorption: B takes A's assets and debt, counted as a wind-up, not a merger (the zombie
+    /// threshold is raised above B's new λ of 0.6).
+    @Test func anEnterpriseWithNoUnitLeftCanBeAbsorbed() {
+        let r = run(WindUpPolicy(kind: .absorption, acquirer: "B"), leverage: 0.95)
+        Fin.expect(r, "A", 2016, [.windUps: 1, .mergers: 0, .mergedOut: 90 * M])
+        Fin.expect(r, "B", 2016, [.assets: 150 * M, .debt: 90 * M])
+        Fin.expectIdentity(r)
+    }
+}

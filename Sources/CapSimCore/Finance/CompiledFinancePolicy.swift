@@ -74,6 +74,12 @@ struct CompiledFinancePolicy {
     let actionRecovery: [Double]
     /// `[a · S + s]`: merger acquirer's enterprise index, −1 when unknown or not given.
     let actionAcquirer: [Int32]
+    /// `[s]`: wind-up kind code (§8.8): 0 none, 1 liquidation, 2 absorption.
+    let windUpKind: [UInt8]
+    /// `[c · S + s]`: liquidation recovery share of class `c`.
+    let windUpRecovery: [Double]
+    /// `[s]`: absorbing enterprise's index, −1 when unknown or not given.
+    let windUpAcquirer: [Int32]
 
     init(_ policies: [Policy], enterprises: [Enterprise], mainSector: [Sector], years: [Int]) {
         let finance = policies.map { p -> FinancePolicy in
@@ -193,5 +199,16 @@ struct CompiledFinancePolicy {
         self.actionKind = actionKind
         actionRecovery = actionRecoveryRates
         actionAcquirer = acquirer
+        var windKind = [UInt8](repeating: 0, count: S), windRecovery = [Double](repeating: 0, count: C * S)
+        var windAcquirer = [Int32](repeating: -1, count: S)
+        for s in 0..<S {
+            guard let w = finance[s].windUp else { continue }
+            windKind[s] = w.kind == .liquidation ? 1 : 2
+            for c in 0..<C { windRecovery[c * S + s] = w.recovery[c] }
+            if let id = w.acquirer, let e = index[id] { windAcquirer[s] = Int32(e) }
+        }
+        windUpKind = windKind
+        windUpRecovery = windRecovery
+        windUpAcquirer = windAcquirer
     }
 }

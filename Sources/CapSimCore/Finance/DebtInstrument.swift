@@ -135,6 +135,32 @@ public struct ZombiePolicy: Sendable, Equatable {
     }
 }
 
+/// What happens to an enterprise whose last unit has closed (docs/MODEL.md §8.8): it is wound up,
+/// a separate outcome from a zombie's bankruptcy.
+public enum WindUpKind: String, CaseIterable, Sendable {
+    /// Liquidated: creditors recover their class's recovery share of its remaining assets.
+    case liquidation
+    /// Absorbed by another enterprise, which takes its assets and debt.
+    case absorption
+}
+
+/// The wind-up of enterprises with no unit left (§8.8).
+public struct WindUpPolicy: Sendable, Equatable {
+    /// Liquidation or absorption.
+    public var kind: WindUpKind
+    /// Liquidation: share of each class's debt recovered, in [0, 1] (`CreditorClass.allCases` order).
+    public var recovery: [Double]
+    /// Absorption: the absorbing enterprise's id.
+    public var acquirer: String?
+
+    /// Creates a wind-up policy.
+    public init(kind: WindUpKind, recovery: [CreditorClass: Double] = [:], acquirer: String? = nil) {
+        self.kind = kind
+        self.recovery = CreditorClass.allCases.map { recovery[$0] ?? 0 }
+        self.acquirer = acquirer
+    }
+}
+
 /// Enterprise accounting parameters and debt levers of one scenario.
 public struct FinancePolicy: Sendable, Equatable {
     /// Share of a closed unit's book value written off at closure, in [0, 1].
@@ -145,13 +171,17 @@ public struct FinancePolicy: Sendable, Equatable {
     public var instruments: [DebtInstrument]
     /// Zombie identification and actions.
     public var zombies: ZombiePolicy
+    /// The wind-up of enterprises whose units have all closed (§8.8); nil: they stay open and are
+    /// tested as zombies like any enterprise.
+    public var windUp: WindUpPolicy?
 
     /// Creates a finance policy.
     public init(assetWriteDownShare: Double, repaymentShare: Double, instruments: [DebtInstrument] = [],
-                zombies: ZombiePolicy = .seedDefaults) {
+                zombies: ZombiePolicy = .seedDefaults, windUp: WindUpPolicy? = nil) {
         self.assetWriteDownShare = assetWriteDownShare
         self.repaymentShare = repaymentShare
         self.instruments = instruments
         self.zombies = zombies
+        self.windUp = windUp
     }
 }

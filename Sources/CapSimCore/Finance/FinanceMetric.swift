@@ -15,6 +15,8 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
     case assetsReceived
     /// Book value of assets sold by an asset sale (§8.7).
     case assetsSold
+    /// Enterprises wound up this year because their last unit closed (count, §8.8).
+    case windUps
     /// Losses of banks: bank debt written off, waived or lost in bankruptcy.
     case bankLosses
     case assetWriteDown
@@ -31,7 +33,7 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
             .interestPaid, .interestCapitalised, .interestSuspended, .interestWaived, .newBorrowing, .repaid,
             .swapped, .strippedDebt, .strippedAssets, .writtenOff, .mergedIn, .mergedOut, .bankLosses,
             .assetWriteDown, .zombies, .bankruptcies, .mergers, .enterprisesActive,
-            .debtReceived, .assetsReceived, .assetsSold,
+            .debtReceived, .assetsReceived, .assetsSold, .windUps,
         ]
 
     /// Position in `allCases`.
@@ -67,6 +69,7 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         case .debtReceived: return 32
         case .assetsReceived: return 33
         case .assetsSold: return 34
+        case .windUps: return 35
         }
     }
 
@@ -103,13 +106,14 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         case .debtReceived: return "debt_received"
         case .assetsReceived: return "assets_received"
         case .assetsSold: return "assets_sold"
+        case .windUps: return "wound_up"
         }
     }
 
     /// Unit written beside the value.
     public var unit: String {
         switch self {
-        case .zombies, .bankruptcies, .mergers, .enterprisesActive: return "enterprises"
+        case .zombies, .bankruptcies, .mergers, .enterprisesActive, .windUps: return "enterprises"
         default: return "yuan"
         }
     }

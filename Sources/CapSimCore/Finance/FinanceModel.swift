@@ -19,6 +19,8 @@ struct FinanceModel {
         static let active: UInt8 = 0
         static let bankrupt: UInt8 = 1
         static let merged: UInt8 = 2
+        /// Wound up by liquidation once its last unit closed (§8.8).
+        static let woundUp: UInt8 = 3
     }
 
     /// Creditor classes `C` and the interest-bearing ones, which are the first `bearing` classes.
@@ -70,6 +72,9 @@ struct FinanceModel {
     var everZombie: [Bool]
     /// The acquirer of a merged enterprise, −1 otherwise.
     var mergedInto: [Int32]
+    /// Units the enterprise owns that are operating or still planned (not closed), kept from the
+    /// events; 0 with units owned means its last unit has closed (§8.8).
+    var liveUnits: [Int32]
 
     // Scratch `[e · S + s]`, overwritten each year.
     var revenue: [Double]
@@ -150,6 +155,9 @@ struct FinanceModel {
         lossStreak = perScenario(enterprises.map(\.lossYearsToBase))
         everZombie = [Bool](repeating: false, count: E * S)
         mergedInto = [Int32](repeating: -1, count: E * S)
+        var owned = [Int32](repeating: 0, count: E)
+        for f in 0..<F { owned[facilityOwner[f]] += 1 }
+        liveUnits = perScenario(owned)
         revenue = [Double](repeating: 0, count: E * S)
         cost = revenue
         operatingCapacity = revenue
@@ -185,6 +193,7 @@ struct FinanceModel {
         for event in closed {
             let s = Int(event.scenario), k = Int(event.facility) * S + s
             operating[k] = false
+            liveUnits[Int(owner[k]) * S + s] -= 1
             let w = policy.writeDownShare[s] * bookValue[k]
             bookValue[k] -= w
             writeDown[Int(owner[k]) * S + s] += w
@@ -207,6 +216,17 @@ struct FinanceModel {
         // nothing and are not tested.
         for s in 0..<S {
             for e in 0..<enterpriseCount where status[e * S + s] == StatusCode.active && !isHolding[e] {
+                // An enterprise whose last unit has closed is wound up, not tested as a zombie (§8.8).
+                let i = e * S + s
+                if policy.windUpKind[s] != 0 && liveUnits[i] == 0 && firstUnit[i] >= 0 {
+                    if policy.windUpKind[s] == 1 {
+                        liquidate(e, s, yearIndex: y, windUp: true, recoveryAt: s)
+                    } else {
+                        merge(e, into: Int(policy.windUpAcquirer[s]), s, yearIndex: y, debt: totalDebt(e, s),
+                              count: FinanceMetric.windUps.index)
+                    }
+                    continue
+                }
                 testZombie(e, s, yearIndex: y)
             }
         }
@@ -422,7 +442,7 @@ struct FinanceModel {
 
     /// §8.4 for one active enterprise: flags a zombie (A1 L206) and applies its first matching action.
     private mutating func testZombie(_ e: Int, _ s: Int, yearIndex y: Int) {
-        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        let S = scenarioCount, C = Self.classes, i = e * S + s
         let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[i] / baseCapacity[e]) : 0
         let total = totalDebt(e, s)
         let leverage = assets[i] > 0 ? total / assets[i] : (total > 0 ? .infinity : 0)
@@ -435,63 +455,85 @@ struct FinanceModel {
         guard a >= 0 else { return }
         switch policy.actionKind[a * S + s] {
         case CompiledFinancePolicy.ActionCode.bankruptcy:
-            // Creditors recover their class's rate, scaled down if the assets cannot cover it.
-            let r = a * C * S + s
-            var claimed = 0.0
-            for c in 0..<C { claimed += policy.actionRecovery[r + c * S] * debt[d + c * S] }
-            let scale = claimed > assets[i] ? max(0, assets[i]) / claimed : 1
-            var recovered = 0.0, lost = 0.0, bank = 0.0
-            for c in 0..<C {
-                let back = policy.actionRecovery[r + c * S] * debt[d + c * S] * scale
-                recovered += back
-                let loss = debt[d + c * S] - back
-                lost += loss
-                if c == CreditorClass.bankLoans.index { bank += loss }
-                debt[d + c * S] = 0
-                unpaidInterest[d + c * S] = 0
-            }
-            add(recovered, FinanceMetric.repaid.index, y, e, s)
-            add(lost, FinanceMetric.writtenOff.index, y, e, s)
-            add(bank, FinanceMetric.bankLosses.index, y, e, s)
-            add(max(0, assets[i] - recovered), FinanceMetric.assetWriteDown.index, y, e, s)
-            assets[i] = 0
-            status[i] = StatusCode.bankrupt
-            add(1, FinanceMetric.bankruptcies.index, y, e, s)
-            var n = 0, f = Int(firstUnit[i])
-            while f >= 0 {
-                unitScratch[n] = Int32(f)
-                n += 1
-                bookValue[f * S + s] = 0
-                f = Int(nextUnit[f * S + s])
-            }
-            Self.heapSort(&unitScratch, count: n)
-            for k in 0..<n {
-                exits.append(EnterpriseExit(facility: unitScratch[k], scenario: Int32(s), enterprise: Int32(e)))
-            }
+            liquidate(e, s, yearIndex: y, windUp: false, recoveryAt: a * C * S + s)
         case CompiledFinancePolicy.ActionCode.merger:
-            var t = Int(policy.actionAcquirer[a * S + s])
-            guard t >= 0 else { return }
-            // An acquirer that was itself merged passes the zombie on to its own acquirer.
-            while status[t * S + s] == StatusCode.merged { t = Int(mergedInto[t * S + s]) }
-            guard t != e, status[t * S + s] == StatusCode.active else { return }
-            let j = t * S + s, dt = t * C * S + s
-            add(total, FinanceMetric.mergedOut.index, y, e, s)
-            add(total, FinanceMetric.mergedIn.index, y, t, s)
-            assets[j] += assets[i]
-            for c in 0..<C {
-                debt[dt + c * S] += debt[d + c * S]
-                unpaidInterest[dt + c * S] += unpaidInterest[d + c * S]
-                debt[d + c * S] = 0
-                unpaidInterest[d + c * S] = 0
-            }
-            assets[i] = 0
-            status[i] = StatusCode.merged
-            mergedInto[i] = Int32(t)
-            add(1, FinanceMetric.mergers.index, y, e, s)
-            transferUnits(from: e, to: t, scenario: s)
+            merge(e, into: Int(policy.actionAcquirer[a * S + s]), s, yearIndex: y, debt: total,
+                  count: FinanceMetric.mergers.index)
         default:
             break
         }
+    }
+
+    /// A bankruptcy (`windUp` false) or a wind-up's liquidation (§8.4, §8.8): creditors recover their
+    /// class's rate (read at `recoveryAt + c · S` of the action's or the wind-up's rates), scaled
+    /// down if the assets cannot cover it; the rest is written off. A bankruptcy lists its units in
+    /// `exits`; a wound-up enterprise has no unit left to close or cancel.
+    private mutating func liquidate(_ e: Int, _ s: Int, yearIndex y: Int, windUp: Bool, recoveryAt r: Int) {
+        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        @inline(__always) func rate(_ c: Int) -> Double {
+            windUp ? policy.windUpRecovery[r + c * S] : policy.actionRecovery[r + c * S]
+        }
+        var claimed = 0.0
+        for c in 0..<C { claimed += rate(c) * debt[d + c * S] }
+        let scale = claimed > assets[i] ? max(0, assets[i]) / claimed : 1
+        var recovered = 0.0, lost = 0.0, bank = 0.0
+        for c in 0..<C {
+            let back = rate(c) * debt[d + c * S] * scale
+            recovered += back
+            let loss = debt[d + c * S] - back
+            lost += loss
+            if c == CreditorClass.bankLoans.index { bank += loss }
+            debt[d + c * S] = 0
+            unpaidInterest[d + c * S] = 0
+        }
+        add(recovered, FinanceMetric.repaid.index, y, e, s)
+        add(lost, FinanceMetric.writtenOff.index, y, e, s)
+        add(bank, FinanceMetric.bankLosses.index, y, e, s)
+        add(max(0, assets[i] - recovered), FinanceMetric.assetWriteDown.index, y, e, s)
+        assets[i] = 0
+        status[i] = windUp ? StatusCode.woundUp : StatusCode.bankrupt
+        add(1, windUp ? FinanceMetric.windUps.index : FinanceMetric.bankruptcies.index, y, e, s)
+        var n = 0, f = Int(firstUnit[i])
+        while f >= 0 {
+            unitScratch[n] = Int32(f)
+            n += 1
+            bookValue[f * S + s] = 0
+            f = Int(nextUnit[f * S + s])
+        }
+        guard !windUp else { return }
+        Self.heapSort(&unitScratch, count: n)
+        for k in 0..<n {
+            exits.append(EnterpriseExit(facility: unitScratch[k], scenario: Int32(s), enterprise: Int32(e)))
+        }
+    }
+
+    /// A zombie's merger or a wind-up's absorption into `t0` (followed through its own acquirers):
+    /// the acquirer takes the assets, every class of debt and the units; `count` is the metric
+    /// counted (mergers or wind-ups). Nothing happens when there is no valid acquirer.
+    private mutating func merge(_ e: Int, into t0: Int, _ s: Int, yearIndex y: Int, debt total: Double, count: Int) {
+        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        var t = t0
+        guard t >= 0 else { return }
+        // An acquirer that was itself merged passes the zombie on to its own acquirer.
+        while status[t * S + s] == StatusCode.merged { t = Int(mergedInto[t * S + s]) }
+        guard t != e, status[t * S + s] == StatusCode.active else { return }
+        let j = t * S + s, dt = t * C * S + s
+        add(total, FinanceMetric.mergedOut.index, y, e, s)
+        add(total, FinanceMetric.mergedIn.index, y, t, s)
+        assets[j] += assets[i]
+        for c in 0..<C {
+            debt[dt + c * S] += debt[d + c * S]
+            unpaidInterest[dt + c * S] += unpaidInterest[d + c * S]
+            debt[d + c * S] = 0
+            unpaidInterest[d + c * S] = 0
+        }
+        assets[i] = 0
+        status[i] = StatusCode.merged
+        mergedInto[i] = Int32(t)
+        liveUnits[j] += liveUnits[i]
+        liveUnits[i] = 0
+        add(1, count, y, e, s)
+        transferUnits(from: e, to: t, scenario: s)
     }
 
     /// Gives every unit of `e` in scenario `s` to `t`: the zombie's list, walked once to set `owner`,
