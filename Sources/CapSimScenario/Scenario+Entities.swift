@@ -19,7 +19,6 @@ extension Scenario {
             guard let map = reader.mapping(item, path, allowed: Self.entityKeys, required: ["id", "kind", "sector"]) else {
                 continue
             }
-            let before = reader.issues.count
             var id: String?
             if let n = map["id"], let text = reader.string(n, path + ".id") {
                 if let first = seen[text] {
@@ -73,7 +72,6 @@ extension Scenario {
             // An entity with a usable id is kept even when another of its values is wrong: the
             // load fails on that issue anyway, and references to the entity do not add issues.
             guard let id else { continue }
-            _ = before
             enterprises.append(Enterprise(id: id, owner: owner, assetsYuan: 0, debtYuan: [:], interestRate: rates,
                                           fixedCostYuanPerYear: fixed,
                                           holding: Holding(kind: kind ?? .assetManagement, sector: sector ?? .coal,
