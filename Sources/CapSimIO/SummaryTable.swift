@@ -78,9 +78,37 @@ public enum SummaryTable {
                     decimalText(zombies), decimalText(bankrupt)]
             rows.append(row)
         }
-        let lines = fixedWidth(rows, leftColumns: 1)
+        var lines = fixedWidth(rows, leftColumns: 1)
+        lines += renderHoldings(f, scenario: scenario)
         return (["enterprise debt by main sector, 100 million yuan (亿元); levers summed over the run; zombie flags are enterprise-years"] + lines)
             .joined(separator: "\n")
+    }
+
+    /// Where stripped debt went and what became of it (docs/MODEL.md §8.7): one row per holding
+    /// entity, flows summed over the run, and the stripped debt no entity received; no lines when
+    /// the scenario has no entity and strips nothing.
+    static func renderHoldings(_ f: FinanceResult, scenario: Int) -> [String] {
+        let last = f.years.count - 1
+        let holdings = f.enterprises.indices.filter { f.enterprises[$0].holding != nil }
+        func sum(_ m: FinanceMetric, _ e: Int) -> Double {
+            (1...last).reduce(0.0) { $0 + f.value(m, yearIndex: $1, enterprise: e, scenario: scenario) }
+        }
+        func yi(_ x: Double) -> String { decimalText(x / 1e8, digits: 2) }
+        var unheld = 0.0
+        for y in 1...last { unheld += f.provinceDebtFlows(yearIndex: y, scenario: scenario).strippedToNoHolder }
+        guard !holdings.isEmpty || abs(unheld) >= 0.005e8 else { return [] }
+        var rows: [[String]] = [["entity", "kind", "assets in", "debt in", "assets sold", "repaid", "written off",
+                                 "debt \(f.years[last])", "assets \(f.years[last])"]]
+        for e in holdings {
+            rows.append([f.enterprises[e].id, f.enterprises[e].holding?.kind.rawValue ?? "",
+                         yi(sum(.assetsReceived, e)), yi(sum(.debtReceived, e)), yi(sum(.assetsSold, e)),
+                         yi(sum(.repaid, e)), yi(sum(.writtenOff, e)),
+                         yi(f.value(.debt, yearIndex: last, enterprise: e, scenario: scenario)),
+                         yi(f.value(.assets, yearIndex: last, enterprise: e, scenario: scenario))])
+        }
+        return ["", "holding and disposal entities: what they received and what became of it, 100 million yuan (亿元)"]
+            + fixedWidth(rows, leftColumns: 2)
+            + ["stripped debt no entity received (left the books untracked): \(yi(unheld))"]
     }
 
     /// Rows as fixed-width lines: the first `leftColumns` columns left-aligned, the rest right-aligned

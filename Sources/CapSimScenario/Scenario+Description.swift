@@ -132,6 +132,10 @@ extension Scenario {
             if inst.kind == .assetStripping {
                 out.append("        debtFollowsShare: \(num(inst.debtFollowsShare))\(mark(path + ".debtFollowsShare"))")
             }
+            if let into = inst.recipient { out.append("        into: \(into)") }
+            if inst.kind == .assetSale {
+                out.append("        recoveryShare: \(num(inst.recoveryShare))\(mark(path + ".recoveryShare"))")
+            }
         }
         let z = f.zombies
         let path = "finance.zombies"

@@ -4,9 +4,9 @@ import Yams
 /// Reading the optional `enterpriseTables:` and `finance:` sections (docs/SCENARIO-FORMAT.md,
 /// "Enterprises and debt") into `Scenario.enterprises` and `Policy.finance`.
 extension Scenario {
-    static let financeKeys = ["assetWriteDownShare", "repaymentShare", "instruments", "zombies"]
+    static let financeKeys = ["assetWriteDownShare", "repaymentShare", "instruments", "zombies", "windUp"]
     static let instrumentKeys = ["id", "kind", "from", "to", "sectors", "owner", "enterprises", "zombiesOnly",
-                                 "creditors", "share", "debtFollowsShare"]
+                                 "creditors", "share", "debtFollowsShare", "into", "recoveryShare"]
     static let zombieKeys = ["haltedMonths", "debtToAssets", "lossYears", "match", "actions"]
     static let zombieActionKeys = ["sectors", "owner", "enterprises", "action", "recovery", "into"]
 
@@ -21,7 +21,7 @@ extension Scenario {
     /// The creditor classes a lever acts on when `creditors` is not given.
     public static func defaultCreditors(_ kind: DebtInstrumentKind) -> [CreditorClass] {
         switch kind {
-        case .interestWaiver, .interestSuspension, .writeOff: return [.bankLoans]
+        case .interestWaiver, .interestSuspension, .writeOff, .assetSale: return [.bankLoans]
         case .debtEquitySwap: return [.bankLoans, .privateFinancing]
         case .assetStripping: return CreditorClass.allCases
         }
@@ -51,11 +51,16 @@ extension Scenario {
     ///   - facilitiesComplete: whether the facility tables loaded without a problem; when not, a
     ///     rejected facility row could be an enterprise's only one, so "owns no facility" is not checked.
     ///   - base: a scenario whose enterprise tables are taken instead of reading them again.
-    mutating func resolveFinance(tables: Node?, finance: Node?, in root: Node, facilityRows: [RowLocation],
+    mutating func resolveFinance(tables: Node?, finance: Node?, entities: Node? = nil, in root: Node, facilityRows: [RowLocation],
                                  facilitiesComplete: Bool, reusing base: Scenario? = nil,
                                  reader: inout YAMLReader) -> FinancePolicy? {
-        guard tables != nil || finance != nil else { return nil }
         let before = reader.issues.count
+        guard tables != nil || finance != nil else {
+            if entities != nil {
+                reader.report(reader.keyNode(root, "entities"), "entities", "entities keep books only with a finance section")
+            }
+            return nil
+        }
         if tables == nil {
             reader.report(reader.keyNode(root, "finance"), "enterpriseTables",
                           "required when finance is given: give both sections or neither")
@@ -65,15 +70,18 @@ extension Scenario {
                           "required when enterpriseTables is given: give both sections or neither")
         }
         if let base, tables != nil {
+            // The base's entities are resolved again from this scenario's own `entities:`.
             enterpriseTables = base.enterpriseTables
-            enterprises = base.enterprises
-            enterpriseIDs = base.enterpriseIDs
+            enterprises = base.enterprises.filter { $0.holding == nil }
+            let entityIDs = Set(base.enterprises.filter { $0.holding != nil }.map(\.id))
+            enterpriseIDs = base.enterpriseIDs.map { $0.subtracting(entityIDs) }
         } else {
             enterpriseIDs = tables.flatMap {
                 loadEnterpriseTables($0, facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
                                      reader: &reader)
             }
         }
+        if let entities, finance != nil { resolveEntities(entities, reader: &reader) }
         let known = enterpriseIDs
         let policy = finance.flatMap { resolveFinanceSection($0, known: known, reader: &reader) }
         guard reader.issues.count == before else { return nil }
@@ -197,9 +205,10 @@ extension Scenario {
         } else {
             for key in ["haltedMonths", "debtToAssets", "lossYears", "match"] { defaulted.insert("\(path).zombies.\(key)") }
         }
+        let windUp = map["windUp"].flatMap { resolveWindUp($0, known: known, reader: &reader) }
         guard reader.issues.count == before, let writeDown, let repayment, let zombies else { return nil }
         return FinancePolicy(assetWriteDownShare: writeDown, repaymentShare: repayment, instruments: instruments,
-                             zombies: zombies)
+                             zombies: zombies, windUp: windUp)
     }
 
     /// The filter keys shared by instruments and zombie actions; absent keys are recorded as
@@ -320,9 +329,11 @@ extension Scenario {
         } else if kind == .assetStripping {
             defaulted.insert(path + ".debtFollowsShare")
         }
+        let held = resolveInstrumentEntityKeys(map, node, path, kind: kind, reader: &reader)
         guard reader.issues.count == before, let id, let kind, let years else { return nil }
         return DebtInstrument(id: id, kind: kind, years: years, filter: filter, creditors: creditors,
-                              share: share, debtFollowsShare: debtFollows)
+                              share: share, debtFollowsShare: debtFollows, recipient: held.recipient,
+                              recoveryShare: held.recoveryShare)
     }
 
     private mutating func resolveZombies(_ node: Node, known: Set<String>?, reader: inout YAMLReader) -> ZombiePolicy? {

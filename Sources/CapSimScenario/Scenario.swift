@@ -51,7 +51,7 @@ public struct Scenario: Sendable {
 
 extension Scenario {
     static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
-                          "workforce", "resettlement", "enterpriseTables", "finance"]
+                          "workforce", "resettlement", "enterpriseTables", "finance", "entities"]
     static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "priceIndexByYear", "replacementRatio"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
                            "owner", "region", "facilities", "year"]
@@ -171,13 +171,13 @@ extension Scenario {
             ?? resolveResettlement(workforce: top["workforce"], resettlement: top["resettlement"], in: root,
                                    keepingWorkforceOf: reused(["workforce"], \.resettlement) ?? nil, reader: &reader)
         let finance: FinancePolicy?
-        if let kept = reused(["enterpriseTables", "finance"], \.finance), let base {
+        if let kept = reused(["enterpriseTables", "finance", "entities"], \.finance), let base {
             finance = kept
             enterpriseTables = base.enterpriseTables
             enterprises = base.enterprises
             enterpriseIDs = base.enterpriseIDs
         } else {
-            finance = resolveFinance(tables: top["enterpriseTables"], finance: top["finance"], in: root,
+            finance = resolveFinance(tables: top["enterpriseTables"], finance: top["finance"], entities: top["entities"], in: root,
                                      facilityRows: facilityRows, facilitiesComplete: facilitiesComplete,
                                      reusing: base, reader: &reader)
         }

@@ -59,9 +59,11 @@ import Testing
         try expectRefused(v, f, ["\(table):2: row 1, wage_arrears_yuan: must be at most 1e13 yuan"])
     }
 
-    /// Every value within its bound, but debt compounding at 100 % a year over a century outgrows
-    /// what a double holds to the yuan: the run's check reports it instead of trapping or writing.
-    @Test func compoundingBeyondPrecisionIsReportedNotTrapped() throws {
+    /// Every value within its bound, and debt compounding at 100 % a year over a century reaches
+    /// about 10^43 yuan, far beyond what a double holds to the yuan. The identities are checked to
+    /// a relative 10⁻⁹ of the amounts (docs/MODEL.md §8.5; an absolute yuan failed here, a review
+    /// finding of issue 13), so the run balances and completes rather than being refused for rounding.
+    @Test func compoundingBeyondTheYuanStillBalancesRelatively() throws {
         let f = try Folder()
         let original = try String(contentsOfFile: "\(Self.scenarios)/qinghai-2016/enterprises.csv", encoding: .utf8)
         var lines = original.components(separatedBy: "\n")
@@ -77,7 +79,10 @@ import Testing
         let table = try f.write("enterprises.csv", lines.joined(separator: "\n"))
         let v = try f.write("v.yaml", "extends: \(Self.scenarios)/qinghai-2016/scenario.yaml\nendYear: 2115\n"
                             + "enterpriseTables: [\(table)]\n")
-        try expectRefused(v, f, ["v.yaml: the run's accounts do not balance", "Nothing was written"])
+        let result = try CLIHarness.run(["run", v, "--out", f.out])
+        #expect(result.status == 0, "exit \(result.status):\n\(result.stderr)")
+        #expect(!result.stderr.contains("do not balance"))
+        #expect(FileManager.default.fileExists(atPath: f.out + "/enterprises.csv"))
     }
 
     @Test func extendsOfTheParentFolderNamesIt() throws {

@@ -16,7 +16,7 @@ import CapSimTestSupport
                     guard let closing = p(year, sector, "debt", owner: owner) else { continue }
                     func v(_ m: String) throws -> Double { try #require(p(year, sector, m, owner: owner)) }
                     let identity = try v("debt_opening") + v("new_borrowing") + v("interest_capitalised")
-                        - v("debt_repaid") - v("debt_swapped") - v("debt_stripped") - v("debt_written_off")
+                        + v("debt_received") - v("debt_repaid") - v("debt_swapped") - v("debt_stripped") - v("debt_written_off")
                         + v("debt_merged_in") - v("debt_merged_out")
                     // Values are written with 2 decimals: the identity holds to the yuan.
                     #expect(abs(identity - closing) < 1, "\(sector) \(owner) \(year): \(identity) vs \(closing)")
@@ -32,6 +32,26 @@ import CapSimTestSupport
         let accounts = try String(contentsOf: out.appendingPathComponent("enterprises.csv"), encoding: .utf8)
         #expect(accounts.hasPrefix("scenario,year,enterprise,owner,main_sector,metric,unit,value\n"))
         #expect(accounts.contains(",吉煤集团,state,coal,debt,yuan,"))
+    }
+
+    /// The stripped debt does not vanish (issue 13): in 2017 the plan's two vehicles receive every
+    /// yuan 吉煤集团 strips (A1 S000:L217, S000:L56 三要 (2)), the debt table says where it went and
+    /// what became of it, and no stripped debt leaves the books untracked.
+    @Test func jilinStrippedDebtGoesToThePlansTwoVehicles() throws {
+        let (result, out) = try RunCommandTests.runJilin()
+        #expect(result.status == 0, "\(result.stderr)")
+        let p = try Projections(out.appendingPathComponent("projections.csv"))
+        let stripped = try #require(p(2017, "coal", "debt_stripped"))
+        #expect(stripped > 100e8)
+        #expect(try abs(#require(p(2017, "coal", "debt_received")) - stripped) < 1)
+        #expect(try #require(p(2017, "coal", "assets_received")) > stripped)
+        #expect(try #require(p(2018, "coal", "assets_sold")) > 0)
+        let accounts = try String(contentsOf: out.appendingPathComponent("enterprises.csv"), encoding: .utf8)
+        #expect(accounts.contains(",吉林省资产管理公司,state,coal,debt_received,yuan,"))
+        #expect(accounts.contains(",吉林省不良资产处置平台,state,coal,assets_sold,yuan,"))
+        #expect(result.stdout.contains("holding and disposal entities"))
+        #expect(result.stdout.contains("吉林省不良资产处置平台  disposal_platform"))
+        #expect(result.stdout.contains("stripped debt no entity received (left the books untracked): 0"))
     }
 
     @Test func aShareAboveOneInALeverIsRejected() throws {

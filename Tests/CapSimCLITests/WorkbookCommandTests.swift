@@ -104,7 +104,7 @@ import CapSimTestSupport
         #expect(lines.first == "指标,Figure,部门,明细,峰值年份,单位,数值,万人")
         // Chinese intact, thousands separators and 万人 as formatted.
         #expect(lines.contains { $0 == "失业人数峰值,unemployed at the peak,合计 all sectors,,2018,人,\"15,591\",1.56" })
-        #expect(lines.contains { $0.hasPrefix("核销债务,debt written off,合计 all sectors,,,亿元,56.03") })
+        #expect(lines.contains { $0.hasPrefix("核销债务,debt written off,合计 all sectors,,,亿元,115.21") })
         let closures = try String(contentsOf: folder.appendingPathComponent("csv/jilin-关闭 closures.csv"), encoding: .utf8)
         #expect(closures.contains("白山市属煤矿三井"))
     }

@@ -23,6 +23,13 @@ enum Fin {
                    fixedCostYuanPerYear: fixedCost, lossYearsToBase: lossYears)
     }
 
+    /// A holding or disposal entity (§8.7) with empty books.
+    static func holding(_ id: String, _ kind: HoldingKind = .assetManagement, sector: Sector = .coal,
+                        income: Double = 0, bankRate: Double = 0, fixedCost: Double = 0) -> Enterprise {
+        Enterprise(id: id, owner: .state, assetsYuan: 0, debtYuan: [:], interestRate: [.bankLoans: bankRate],
+                   fixedCostYuanPerYear: fixedCost, holding: Holding(kind: kind, sector: sector, assetIncomeRate: income))
+    }
+
     /// Zombie criteria; the defaults can never hold (halted months are at most 12, no ratio exceeds
     /// +∞, no streak reaches Int.max), so a test switches on only the criterion it is about.
     static func zombies(halted: Double = 13, leverage: Double = .infinity, lossYears: Int = .max,
@@ -157,16 +164,21 @@ enum Fin {
 
     /// A random finance policy over enterprises `ids`: every kind of lever and action, random filters,
     /// shares, years and criteria; merger acquirers may be any enterprise, the zombie itself included.
-    static func randomFinance(_ ids: [String], _ rng: inout SplitMix64) -> FinancePolicy {
+    /// Stripping and swaps send to one of `holdings` (holding entities, §8.7) half the time; asset
+    /// sales get a random recovery share.
+    static func randomFinance(_ ids: [String], holdings: [String] = [], _ rng: inout SplitMix64) -> FinancePolicy {
         var instruments: [DebtInstrument] = []
         for i in 0..<Int.random(in: 0...6, using: &rng) {
             let from = Int.random(in: (base + 1)...end, using: &rng)
             let classes = CreditorClass.allCases.filter { _ in rng.chance(0.5) }
+            let kind = rng.pick(DebtInstrumentKind.allCases)
+            let sends = (kind == .assetStripping || kind == .debtEquitySwap) && !holdings.isEmpty && rng.chance(0.5)
             instruments.append(DebtInstrument(
-                id: "i\(i)", kind: rng.pick(DebtInstrumentKind.allCases),
-                years: from...Int.random(in: from...end, using: &rng), filter: randomFilter(ids, &rng),
+                id: "i\(i)", kind: kind,
+                years: from...Int.random(in: from...end, using: &rng), filter: randomFilter(ids + holdings, &rng),
                 creditors: classes.isEmpty ? [.bankLoans] : classes, share: rng.tenths(0...1),
-                debtFollowsShare: rng.chance(0.5) ? rng.tenths(0...1) : nil))
+                debtFollowsShare: rng.chance(0.5) ? rng.tenths(0...1) : nil,
+                recipient: sends ? rng.pick(holdings) : nil, recoveryShare: rng.tenths(0...1)))
         }
         var actions: [ZombieAction] = []
         for _ in 0..<Int.random(in: 0...3, using: &rng) {
@@ -182,21 +194,39 @@ enum Fin {
                              instruments: instruments, zombies: zombies)
     }
 
+    /// A random wind-up policy (§8.8): liquidation at random recovery shares or absorption into one
+    /// of `ids` (the enterprise itself or an unknown id included), from its own generator so the
+    /// other draws of a batch stay as they were.
+    static func randomWindUp(_ ids: [String], _ rng: inout SplitMix64) -> WindUpPolicy {
+        if rng.chance(0.5) {
+            var recovery: [CreditorClass: Double] = [:]
+            for c in CreditorClass.allCases where rng.chance(0.7) { recovery[c] = rng.tenths(0...1) }
+            return WindUpPolicy(kind: .liquidation, recovery: recovery)
+        }
+        return WindUpPolicy(kind: .absorption, acquirer: rng.chance(0.9) ? rng.pick(ids) : "nobody")
+    }
+
     /// A random batch: `scenarios` random capacity policies, each with a random finance policy.
-    static func randomBatch(seed: UInt64, scenarios: Int, enterprises count: Int = 6, facilities: Int = 30)
-        -> ScenarioBatch
+    /// With `holdings`, that many holding entities `h0 …` (random kind, sector, income and rate)
+    /// follow the enterprises, and the levers may send to them.
+    static func randomBatch(seed: UInt64, scenarios: Int, enterprises count: Int = 6, facilities: Int = 30,
+                            holdings holdingCount: Int = 0) -> ScenarioBatch
     {
         var rng = SplitMix64(seed: seed)
         let enterprises = randomEnterprises(count: count, &rng)
         let fs = randomFacilities(count: facilities, enterprises: enterprises, &rng)
         let ids = enterprises.map(\.id)
+        let holdings = (0..<holdingCount).map { i in
+            holding("h\(i)", rng.pick(HoldingKind.allCases), sector: rng.pick(Sector.allCases),
+                    income: rng.tenths(0...0.2), bankRate: rng.tenths(0...0.1), fixedCost: rng.tenths(0...10) * M)
+        }
         let policies = (0..<scenarios).map { _ -> Policy in
             var p = randomPolicy(fs, &rng)
-            p.finance = randomFinance(ids, &rng)
+            p.finance = randomFinance(ids, holdings: holdings.map(\.id), &rng)
             return p
         }
         return ScenarioBatch(facilities: fs, baseYear: base, endYear: end,
                              scenarioNames: policies.indices.map { "s\($0)" }, policies: policies,
-                             enterprises: enterprises)
+                             enterprises: enterprises + holdings)
     }
 }

@@ -22,10 +22,13 @@ import Testing
 
     /// A random batch of `scenarios` scenarios differing in every number, half of them aggressive.
     static func batch(seed: UInt64, scenarios: Int) -> ScenarioBatch {
-        var b = Fin.randomBatch(seed: seed, scenarios: scenarios, enterprises: 9, facilities: 45)
+        var b = Fin.randomBatch(seed: seed, scenarios: scenarios, enterprises: 9, facilities: 45, holdings: 2)
         var rng = SplitMix64(seed: seed &+ 1_000)
         let ids = b.enterprises.map(\.id)
         for s in b.policies.indices where s % 2 == 1 { b.policies[s].finance!.zombies = aggressive(ids, &rng) }
+        // Wind-ups (§8.8) in every third scenario, from a generator of their own.
+        var windRNG = SplitMix64(seed: seed &+ 2_000)
+        for s in b.policies.indices where s % 3 != 0 { b.policies[s].finance!.windUp = Fin.randomWindUp(ids, &windRNG) }
         return b
     }
 
@@ -35,7 +38,9 @@ import Testing
         var reference: [[Double]] = []
         var exits: [[String]] = []
         var referenceExits: [[String]] = []
-        var bankruptcies = 0.0, mergers = 0.0
+        var bankruptcies = 0.0, mergers = 0.0, windUps = 0.0
+        /// Debt and assets holding entities received, and assets they sold.
+        var received = 0.0, sold = 0.0
     }
 
     /// Steps both models through the years with random closures and openings (operating units close
@@ -96,6 +101,10 @@ import Testing
             for s in 0..<S {
                 out.bankruptcies += f.total(.bankruptcies, sector: nil, owner: nil, yearIndex: y, scenario: s)
                 out.mergers += f.total(.mergers, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                out.windUps += f.total(.windUps, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                out.received += f.total(.debtReceived, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                    + f.total(.assetsReceived, sector: nil, owner: nil, yearIndex: y, scenario: s)
+                out.sold += f.total(.assetsSold, sector: nil, owner: nil, yearIndex: y, scenario: s)
             }
         }
         return out
@@ -128,16 +137,22 @@ import Testing
     /// Over the seeds above, every zombie action and exits of acquired units all occur (so the
     /// comparison is not vacuous).
     @Test func theRandomRunsExerciseBankruptciesMergersAndExits() {
-        var bankruptcies = 0.0, mergers = 0.0, exits = 0
+        var bankruptcies = 0.0, mergers = 0.0, exits = 0, received = 0.0, sold = 0.0, windUps = 0.0
         for seed in 101...112 as ClosedRange<UInt64> {
             let out = Self.drive(Self.batch(seed: seed, scenarios: 5), seed: seed)
             bankruptcies += out.bankruptcies
             mergers += out.mergers
+            received += out.received
+            windUps += out.windUps
+            sold += out.sold
             exits += out.exits.reduce(0) { $0 + $1.count }
         }
         #expect(bankruptcies >= 10)
         #expect(mergers >= 10)
         #expect(exits >= 20)
+        #expect(received > 0, "no lever sent anything to a holding entity")
+        #expect(sold > 0, "no asset sale sold anything")
+        #expect(windUps >= 5, "few wind-ups: \(windUps)")
     }
 
     /// A merger splices the zombie's units into the acquirer's list, in its scenario only; a later

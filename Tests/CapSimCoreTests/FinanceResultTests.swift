@@ -26,7 +26,7 @@ import Testing
                 #expect(abs(sum(.mergedIn) - sum(.mergedOut)) <= tol, "s\(s) y\(f.years[y])")
                 // Over all enterprises the merger terms cancel.
                 let flows = sum(.debtOpening) + sum(.newBorrowing) + sum(.interestCapitalised) - sum(.repaid)
-                    - sum(.swapped) - sum(.strippedDebt) - sum(.writtenOff)
+                    - sum(.swapped) - sum(.strippedDebt) + sum(.debtReceived) - sum(.writtenOff)
                 #expect(abs(flows - sum(.debt)) <= tol, "s\(s) y\(f.years[y])")
                 for e in f.enterprises.indices {
                     func v(_ m: FinanceMetric, _ yy: Int = y) -> Double { f.value(m, yearIndex: yy, enterprise: e, scenario: s) }
@@ -111,7 +111,9 @@ import Testing
             return f.identityViolations()
         }
         let debt = corrupted(.debt, by: 1_000)
-        #expect(debt.count == 3, "\(debt)") // identity, class sum, equity
+        // identity, class sum, equity; and the province's 2018 opening debt is no longer its 2017 closing (§8.5)
+        #expect(debt.count == 4, "\(debt)")
+        #expect(debt.contains { $0.contains("the province's opening debt") })
         #expect(debt.contains { $0.contains("debt identity") && $0.contains("A 2017") })
         #expect(debt.contains { $0.contains("classes sum") })
         let equity = corrupted(.equity, by: -5)
@@ -167,12 +169,12 @@ import Testing
     @Test func metricNamesAreDistinctAndIndicesRoundTrip() {
         let names = FinanceMetric.allCases.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(FinanceMetric.allCases.count == CreditorClass.allCases.count + 26)
+        #expect(FinanceMetric.allCases.count == CreditorClass.allCases.count + 30)
         for (i, m) in FinanceMetric.allCases.enumerated() { #expect(m.index == i) }
         #expect(FinanceMetric.debtByClass(.socialInsuranceArrears).name == "debt.social_insurance_arrears")
         #expect(FinanceMetric.allCases.filter(\.isStock).count == CreditorClass.allCases.count + 5)
         #expect(FinanceMetric.allCases.filter { $0.unit == "enterprises" }.map(\.name)
-            == ["zombies", "bankruptcies", "mergers", "enterprises_active"])
+            == ["zombies", "bankruptcies", "mergers", "enterprises_active", "wound_up"])
     }
 
     // MARK: batching

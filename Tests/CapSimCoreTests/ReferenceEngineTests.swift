@@ -27,7 +27,10 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
     func capacityAndDebtMatchOnRandomBatches(seed: UInt64) {
-        let batch = Fin.randomBatch(seed: seed, scenarios: 4, enterprises: 5, facilities: 40)
+        var batch = Fin.randomBatch(seed: seed, scenarios: 4, enterprises: 5, facilities: 40, holdings: 2)
+        var windRNG = SplitMix64(seed: seed &+ 2_000)
+        let ids = batch.enterprises.map(\.id)
+        for s in [1, 3] { batch.policies[s].finance!.windUp = Fin.randomWindUp(ids, &windRNG) }
         let reference = ReferenceEngine.run(batch)
         for kernel in Engine.Kernel.allCases {
             Self.expectSame(Engine.run(batch, options: .init(transitions: kernel)), reference)

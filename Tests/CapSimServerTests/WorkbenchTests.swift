@@ -83,7 +83,7 @@ func capacityDifference(_ page: String, sector: String, year: Int) -> String? {
             #expect(text.contains("name=\"\(thresholdField)\" id=\"\(thresholdField)\" value=\"30\""))
             #expect(text.contains("<td>10kt/yr</td><td>30</td><td class=\"muted\">S000:L56 (&quot;年产30万吨以下的煤矿全部关停&quot;) (line 67)</td>"))
             #expect(text.contains("name=\"scale:sectors.coal.priceIndexByYear\""))
-            #expect(text.contains("finance.instruments[coal-asset-stripping].share"))
+            #expect(text.contains("finance.instruments[coal-strip-to-disposal-platform].share"))
             #expect(text.contains("resettlement.channels[coal-other-enterprises].capacityTotal"))
             // A variant's page has figures but no form.
             let variant = try await client.execute(uri: "/scenario?path=Scenarios/jilin-2016/variants/mine-threshold-450kt.yaml", method: .get)

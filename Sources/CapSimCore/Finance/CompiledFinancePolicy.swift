@@ -20,6 +20,7 @@ struct CompiledFinancePolicy {
         static let debtEquitySwap: UInt8 = 2
         static let assetStripping: UInt8 = 3
         static let writeOff: UInt8 = 4
+        static let assetSale: UInt8 = 5
     }
 
     /// Zombie action kinds as codes.
@@ -50,6 +51,10 @@ struct CompiledFinancePolicy {
     let leverFollows: [Double]
     let leverCreditors: [UInt8]
     let leverZombiesOnly: [Bool]
+    /// `[k · S + s]`: the receiving holding entity's enterprise index (stripping, swap), −1 for none.
+    let leverRecipient: [Int32]
+    /// `[k · S + s]`: asset sale's proceeds per yuan of book value sold.
+    let leverRecovery: [Double]
     /// `[(k · E + e) · S + s]`: lever `k`'s filter matches enterprise `e` in scenario `s`, zombie
     /// flag aside (main sector, owner type and id are fixed, so this is known before the first year).
     let leverEligible: [Bool]
@@ -69,6 +74,12 @@ struct CompiledFinancePolicy {
     let actionRecovery: [Double]
     /// `[a · S + s]`: merger acquirer's enterprise index, −1 when unknown or not given.
     let actionAcquirer: [Int32]
+    /// `[s]`: wind-up kind code (§8.8): 0 none, 1 liquidation, 2 absorption.
+    let windUpKind: [UInt8]
+    /// `[c · S + s]`: liquidation recovery share of class `c`.
+    let windUpRecovery: [Double]
+    /// `[s]`: absorbing enterprise's index, −1 when unknown or not given.
+    let windUpAcquirer: [Int32]
 
     init(_ policies: [Policy], enterprises: [Enterprise], mainSector: [Sector], years: [Int]) {
         let finance = policies.map { p -> FinancePolicy in
@@ -119,6 +130,8 @@ struct CompiledFinancePolicy {
         var share = [Double](repeating: 0, count: L * S), follows = share
         var creditors = [UInt8](repeating: 0, count: L * S)
         var zombiesOnly = [Bool](repeating: false, count: L * S)
+        var recipient = [Int32](repeating: -1, count: L * S)
+        var recovery = [Double](repeating: 0, count: L * S)
         var eligible = [Bool](repeating: false, count: L * E * S)
         for s in 0..<S {
             for (k, inst) in finance[s].instruments.enumerated() {
@@ -129,7 +142,13 @@ struct CompiledFinancePolicy {
                 case .debtEquitySwap: kind[i] = LeverCode.debtEquitySwap
                 case .assetStripping: kind[i] = LeverCode.assetStripping
                 case .writeOff: kind[i] = LeverCode.writeOff
+                case .assetSale: kind[i] = LeverCode.assetSale
                 }
+                if let id = inst.recipient {
+                    guard let t = index[id] else { preconditionFailure("no holding entity \(id)") }
+                    recipient[i] = Int32(t)
+                }
+                recovery[i] = inst.recoveryShare
                 first[i] = inst.years.lowerBound
                 last[i] = inst.years.upperBound
                 share[i] = inst.share
@@ -147,6 +166,8 @@ struct CompiledFinancePolicy {
         leverFollows = follows
         leverCreditors = creditors
         leverZombiesOnly = zombiesOnly
+        leverRecipient = recipient
+        leverRecovery = recovery
         leverEligible = eligible
 
         haltedMonths = finance.map(\.zombies.haltedMonths)
@@ -156,7 +177,7 @@ struct CompiledFinancePolicy {
         let A = finance.map(\.zombies.actions.count).max() ?? 0
         var chosen = [Int32](repeating: -1, count: E * S)
         var actionKind = [UInt8](repeating: ActionCode.none, count: A * S)
-        var recovery = [Double](repeating: 0, count: A * C * S)
+        var actionRecoveryRates = [Double](repeating: 0, count: A * C * S)
         var acquirer = [Int32](repeating: -1, count: A * S)
         for s in 0..<S {
             let actions = finance[s].zombies.actions
@@ -167,7 +188,7 @@ struct CompiledFinancePolicy {
                 case .bankruptcy: actionKind[a * S + s] = ActionCode.bankruptcy
                 case .merger: actionKind[a * S + s] = ActionCode.merger
                 }
-                for c in 0..<C { recovery[(a * C + c) * S + s] = action.recovery[c] }
+                for c in 0..<C { actionRecoveryRates[(a * C + c) * S + s] = action.recovery[c] }
                 if let id = action.acquirer, let e = index[id] { acquirer[a * S + s] = Int32(e) }
             }
             for e in 0..<E {
@@ -176,7 +197,18 @@ struct CompiledFinancePolicy {
         }
         firstAction = chosen
         self.actionKind = actionKind
-        actionRecovery = recovery
+        actionRecovery = actionRecoveryRates
         actionAcquirer = acquirer
+        var windKind = [UInt8](repeating: 0, count: S), windRecovery = [Double](repeating: 0, count: C * S)
+        var windAcquirer = [Int32](repeating: -1, count: S)
+        for s in 0..<S {
+            guard let w = finance[s].windUp else { continue }
+            windKind[s] = w.kind == .liquidation ? 1 : 2
+            for c in 0..<C { windRecovery[c * S + s] = w.recovery[c] }
+            if let id = w.acquirer, let e = index[id] { windAcquirer[s] = Int32(e) }
+        }
+        windUpKind = windKind
+        windUpRecovery = windRecovery
+        windUpAcquirer = windAcquirer
     }
 }

@@ -31,6 +31,9 @@ public enum DebtInstrumentKind: String, CaseIterable, Sendable {
     case assetStripping = "asset_stripping"
     /// Write off a share of the listed classes (核销).
     case writeOff = "write_off"
+    /// Sell a share of assets at a recovery share of their book value; the proceeds repay the
+    /// listed classes (a disposal platform's lever, §8.7).
+    case assetSale = "asset_sale"
 }
 
 /// One lever with its eligibility, years and size.
@@ -50,10 +53,16 @@ public struct DebtInstrument: Sendable, Equatable {
     public var share: Double
     /// Stripping only: share of each listed class's debt that follows the assets.
     public var debtFollowsShare: Double
+    /// Stripping and swap only: the holding entity (§8.7) that receives the stripped assets and the
+    /// debt that follows them, or the swapped equity; nil: they leave the model.
+    public var recipient: String?
+    /// Asset sale only: proceeds per yuan of book value sold, in [0, 1].
+    public var recoveryShare: Double
 
     /// Creates an instrument.
     public init(id: String, kind: DebtInstrumentKind, years: ClosedRange<Int>, filter: EnterpriseFilter = .init(),
-                creditors: [CreditorClass], share: Double = 1, debtFollowsShare: Double? = nil) {
+                creditors: [CreditorClass], share: Double = 1, debtFollowsShare: Double? = nil,
+                recipient: String? = nil, recoveryShare: Double = 1) {
         self.id = id
         self.kind = kind
         self.years = years
@@ -61,6 +70,8 @@ public struct DebtInstrument: Sendable, Equatable {
         self.creditors = creditors
         self.share = share
         self.debtFollowsShare = debtFollowsShare ?? share
+        self.recipient = recipient
+        self.recoveryShare = recoveryShare
     }
 }
 
@@ -124,6 +135,32 @@ public struct ZombiePolicy: Sendable, Equatable {
     }
 }
 
+/// What happens to an enterprise whose last unit has closed (docs/MODEL.md §8.8): it is wound up,
+/// a separate outcome from a zombie's bankruptcy.
+public enum WindUpKind: String, CaseIterable, Sendable {
+    /// Liquidated: creditors recover their class's recovery share of its remaining assets.
+    case liquidation
+    /// Absorbed by another enterprise, which takes its assets and debt.
+    case absorption
+}
+
+/// The wind-up of enterprises with no unit left (§8.8).
+public struct WindUpPolicy: Sendable, Equatable {
+    /// Liquidation or absorption.
+    public var kind: WindUpKind
+    /// Liquidation: share of each class's debt recovered, in [0, 1] (`CreditorClass.allCases` order).
+    public var recovery: [Double]
+    /// Absorption: the absorbing enterprise's id.
+    public var acquirer: String?
+
+    /// Creates a wind-up policy.
+    public init(kind: WindUpKind, recovery: [CreditorClass: Double] = [:], acquirer: String? = nil) {
+        self.kind = kind
+        self.recovery = CreditorClass.allCases.map { recovery[$0] ?? 0 }
+        self.acquirer = acquirer
+    }
+}
+
 /// Enterprise accounting parameters and debt levers of one scenario.
 public struct FinancePolicy: Sendable, Equatable {
     /// Share of a closed unit's book value written off at closure, in [0, 1].
@@ -134,13 +171,17 @@ public struct FinancePolicy: Sendable, Equatable {
     public var instruments: [DebtInstrument]
     /// Zombie identification and actions.
     public var zombies: ZombiePolicy
+    /// The wind-up of enterprises whose units have all closed (§8.8); nil: they stay open and are
+    /// tested as zombies like any enterprise.
+    public var windUp: WindUpPolicy?
 
     /// Creates a finance policy.
     public init(assetWriteDownShare: Double, repaymentShare: Double, instruments: [DebtInstrument] = [],
-                zombies: ZombiePolicy = .seedDefaults) {
+                zombies: ZombiePolicy = .seedDefaults, windUp: WindUpPolicy? = nil) {
         self.assetWriteDownShare = assetWriteDownShare
         self.repaymentShare = repaymentShare
         self.instruments = instruments
         self.zombies = zombies
+        self.windUp = windUp
     }
 }

@@ -9,6 +9,14 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
     case interestPaid, interestCapitalised, interestSuspended, interestWaived
     case newBorrowing, repaid, swapped, strippedDebt, strippedAssets, writtenOff
     case mergedIn, mergedOut
+    /// Debt received from another enterprise's stripping (a holding entity's, §8.7).
+    case debtReceived
+    /// Assets received: stripped assets, or equity from a swap (a holding entity's, §8.7).
+    case assetsReceived
+    /// Book value of assets sold by an asset sale (§8.7).
+    case assetsSold
+    /// Enterprises wound up this year because their last unit closed (count, §8.8).
+    case windUps
     /// Losses of banks: bank debt written off, waived or lost in bankruptcy.
     case bankLosses
     case assetWriteDown
@@ -25,6 +33,7 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
             .interestPaid, .interestCapitalised, .interestSuspended, .interestWaived, .newBorrowing, .repaid,
             .swapped, .strippedDebt, .strippedAssets, .writtenOff, .mergedIn, .mergedOut, .bankLosses,
             .assetWriteDown, .zombies, .bankruptcies, .mergers, .enterprisesActive,
+            .debtReceived, .assetsReceived, .assetsSold, .windUps,
         ]
 
     /// Position in `allCases`.
@@ -57,6 +66,10 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         case .bankruptcies: return 29
         case .mergers: return 30
         case .enterprisesActive: return 31
+        case .debtReceived: return 32
+        case .assetsReceived: return 33
+        case .assetsSold: return 34
+        case .windUps: return 35
         }
     }
 
@@ -90,13 +103,17 @@ public enum FinanceMetric: Sendable, Equatable, Hashable {
         case .bankruptcies: return "bankruptcies"
         case .mergers: return "mergers"
         case .enterprisesActive: return "enterprises_active"
+        case .debtReceived: return "debt_received"
+        case .assetsReceived: return "assets_received"
+        case .assetsSold: return "assets_sold"
+        case .windUps: return "wound_up"
         }
     }
 
     /// Unit written beside the value.
     public var unit: String {
         switch self {
-        case .zombies, .bankruptcies, .mergers, .enterprisesActive: return "enterprises"
+        case .zombies, .bankruptcies, .mergers, .enterprisesActive, .windUps: return "enterprises"
         default: return "yuan"
         }
     }

@@ -19,6 +19,8 @@ struct FinanceModel {
         static let active: UInt8 = 0
         static let bankrupt: UInt8 = 1
         static let merged: UInt8 = 2
+        /// Wound up by liquidation once its last unit closed (§8.8).
+        static let woundUp: UInt8 = 3
     }
 
     /// Creditor classes `C` and the interest-bearing ones, which are the first `bearing` classes.
@@ -44,6 +46,9 @@ struct FinanceModel {
     let interestRate: [Double]
     /// Base operating capacity, 10 kt/yr.
     let baseCapacity: [Double]
+    /// Whether the enterprise is a holding or disposal entity (§8.7), and its income per yuan of assets.
+    let isHolding: [Bool]
+    let assetIncomeRate: [Double]
 
     // Per unit and scenario `[f · S + s]`.
     /// Whether the unit operates at the end of the last stepped year (kept from the events).
@@ -67,6 +72,9 @@ struct FinanceModel {
     var everZombie: [Bool]
     /// The acquirer of a merged enterprise, −1 otherwise.
     var mergedInto: [Int32]
+    /// Units the enterprise owns that are operating or still planned (not closed), kept from the
+    /// events; 0 with units owned means its last unit has closed (§8.8).
+    var liveUnits: [Int32]
 
     // Scratch `[e · S + s]`, overwritten each year.
     var revenue: [Double]
@@ -112,6 +120,8 @@ struct FinanceModel {
         unitPrice = facilities.map(\.priceYuanPerTonne)
         unitCost = facilities.map(\.unitCostYuanPerTonne)
         fixedCost = enterprises.map(\.fixedCostYuanPerYear)
+        isHolding = enterprises.map { $0.holding != nil }
+        assetIncomeRate = enterprises.map { $0.holding?.assetIncomeRate ?? 0 }
         interestRate = enterprises.flatMap(\.interestRate)
 
         // Book value: the enterprise's base assets spread over its base units by capacity.
@@ -145,6 +155,9 @@ struct FinanceModel {
         lossStreak = perScenario(enterprises.map(\.lossYearsToBase))
         everZombie = [Bool](repeating: false, count: E * S)
         mergedInto = [Int32](repeating: -1, count: E * S)
+        var owned = [Int32](repeating: 0, count: E)
+        for f in 0..<F { owned[facilityOwner[f]] += 1 }
+        liveUnits = perScenario(owned)
         revenue = [Double](repeating: 0, count: E * S)
         cost = revenue
         operatingCapacity = revenue
@@ -180,21 +193,40 @@ struct FinanceModel {
         for event in closed {
             let s = Int(event.scenario), k = Int(event.facility) * S + s
             operating[k] = false
+            liveUnits[Int(owner[k]) * S + s] -= 1
             let w = policy.writeDownShare[s] * bookValue[k]
             bookValue[k] -= w
             writeDown[Int(owner[k]) * S + s] += w
         }
         accumulateOperations(yearIndex: y)
+        // Every enterprise's accounts before any lever: a lever may send assets and debt to a
+        // holding entity, which receives them after its own accounts of the year (§8.0).
         for e in 0..<enterpriseCount {
             for s in 0..<S where status[e * S + s] == StatusCode.active {
                 keepAccounts(e, s, yearIndex: y, year: year)
+            }
+        }
+        for e in 0..<enterpriseCount {
+            for s in 0..<S where status[e * S + s] == StatusCode.active {
                 applyLevers(e, s, yearIndex: y, year: year)
             }
         }
         // Zombies scenario by scenario, enterprises in table order: a merger changes a later
-        // enterprise's books, and exits are listed in scenario order.
+        // enterprise's books, and exits are listed in scenario order. Holding entities operate
+        // nothing and are not tested.
         for s in 0..<S {
-            for e in 0..<enterpriseCount where status[e * S + s] == StatusCode.active {
+            for e in 0..<enterpriseCount where status[e * S + s] == StatusCode.active && !isHolding[e] {
+                // An enterprise whose last unit has closed is wound up, not tested as a zombie (§8.8).
+                let i = e * S + s
+                if policy.windUpKind[s] != 0 && liveUnits[i] == 0 && firstUnit[i] >= 0 {
+                    if policy.windUpKind[s] == 1 {
+                        liquidate(e, s, yearIndex: y, windUp: true, recoveryAt: s)
+                    } else {
+                        merge(e, into: Int(policy.windUpAcquirer[s]), s, yearIndex: y, debt: totalDebt(e, s),
+                              count: FinanceMetric.windUps.index)
+                    }
+                    continue
+                }
                 testZombie(e, s, yearIndex: y)
             }
         }
@@ -246,6 +278,8 @@ struct FinanceModel {
     private mutating func keepAccounts(_ e: Int, _ s: Int, yearIndex y: Int, year: Int) {
         let S = scenarioCount, i = e * S + s, d = e * Self.classes * S + s
         add(totalDebt(e, s), FinanceMetric.debtOpening.index, y, e, s)
+        // A holding entity's revenue is the income of the assets it holds at the start of the year.
+        if isHolding[e] { revenue[i] += assetIncomeRate[e] * assets[i] }
         let operatingCost = cost[i] + fixedCost[e]
         let ebit = revenue[i] - operatingCost
         add(revenue[i], FinanceMetric.revenue.index, y, e, s)
@@ -312,14 +346,21 @@ struct FinanceModel {
     }
 
     /// Reduces every class in `creditors` by `share` of its balance, unpaid interest alike; returns
-    /// the amount and the bank part.
-    private mutating func take(_ share: Double, of creditors: UInt8, _ e: Int, _ s: Int) -> (total: Double, bank: Double) {
-        let S = scenarioCount, d = e * Self.classes * S + s
+    /// the amount and the bank part. With a recipient `t` ≥ 0 each class's amount, and the unpaid
+    /// interest in it, moves to the same class of `t` (debt follows the assets, §8.7).
+    private mutating func take(_ share: Double, of creditors: UInt8, _ e: Int, _ s: Int,
+                               to t: Int = -1) -> (total: Double, bank: Double) {
+        let S = scenarioCount, d = e * Self.classes * S + s, dt = t * Self.classes * S + s
         var total = 0.0, bank = 0.0
         for c in 0..<Self.classes where creditors & (1 << c) != 0 {
             let amount = share * debt[d + c * S]
             debt[d + c * S] -= amount
+            let unpaid = unpaidInterest[d + c * S]
             unpaidInterest[d + c * S] *= 1 - share
+            if t >= 0 {
+                debt[dt + c * S] += amount
+                unpaidInterest[dt + c * S] += unpaid - unpaidInterest[d + c * S]
+            }
             total += amount
             if c == CreditorClass.bankLoans.index { bank += amount }
         }
@@ -347,13 +388,46 @@ struct FinanceModel {
                 add(waived, FinanceMetric.writtenOff.index, y, e, s)
                 add(bank, FinanceMetric.bankLosses.index, y, e, s)
             case CompiledFinancePolicy.LeverCode.debtEquitySwap:
-                add(take(share, of: creditors, e, s).total, FinanceMetric.swapped.index, y, e, s)
+                let swapped = take(share, of: creditors, e, s).total
+                add(swapped, FinanceMetric.swapped.index, y, e, s)
+                // The creditors' new equity, held by an entity, is that entity's asset at face value.
+                let t = Int(policy.leverRecipient[k * S + s])
+                if t >= 0 {
+                    assets[t * S + s] += swapped
+                    add(swapped, FinanceMetric.assetsReceived.index, y, t, s)
+                }
             case CompiledFinancePolicy.LeverCode.assetStripping:
                 let stripped = share * assets[e * S + s]
                 assets[e * S + s] -= stripped
                 add(stripped, FinanceMetric.strippedAssets.index, y, e, s)
-                add(take(policy.leverFollows[k * S + s], of: creditors, e, s).total, FinanceMetric.strippedDebt.index, y, e, s)
+                let t = Int(policy.leverRecipient[k * S + s])
+                let moved = take(policy.leverFollows[k * S + s], of: creditors, e, s, to: t).total
+                add(moved, FinanceMetric.strippedDebt.index, y, e, s)
+                if t >= 0 {
+                    assets[t * S + s] += stripped
+                    add(stripped, FinanceMetric.assetsReceived.index, y, t, s)
+                    add(moved, FinanceMetric.debtReceived.index, y, t, s)
+                }
                 var f = Int(firstUnit[e * S + s])
+                while f >= 0 {
+                    bookValue[f * S + s] *= 1 - share
+                    f = Int(nextUnit[f * S + s])
+                }
+            case CompiledFinancePolicy.LeverCode.assetSale:
+                // Sold at the recovery share of book value; the proceeds repay the listed classes
+                // pro rata, the rest of the proceeds stays as cash, the shortfall is written down.
+                let i = e * S + s
+                let sold = share * assets[i]
+                let proceeds = policy.leverRecovery[k * S + s] * sold
+                var listed = 0.0
+                for c in 0..<Self.classes where creditors & (1 << c) != 0 { listed += debt[d + c * S] }
+                let repaid = listed > 0 ? take(min(proceeds, listed) / listed, of: creditors, e, s).total : 0
+                assets[i] += proceeds - sold - repaid
+                add(sold, FinanceMetric.assetsSold.index, y, e, s)
+                add(repaid, FinanceMetric.repaid.index, y, e, s)
+                add(sold - proceeds, FinanceMetric.assetWriteDown.index, y, e, s)
+                // The units' book values fall with the assets, so a later closure writes down only what is left.
+                var f = Int(firstUnit[i])
                 while f >= 0 {
                     bookValue[f * S + s] *= 1 - share
                     f = Int(nextUnit[f * S + s])
@@ -368,7 +442,7 @@ struct FinanceModel {
 
     /// §8.4 for one active enterprise: flags a zombie (A1 L206) and applies its first matching action.
     private mutating func testZombie(_ e: Int, _ s: Int, yearIndex y: Int) {
-        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        let S = scenarioCount, C = Self.classes, i = e * S + s
         let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[i] / baseCapacity[e]) : 0
         let total = totalDebt(e, s)
         let leverage = assets[i] > 0 ? total / assets[i] : (total > 0 ? .infinity : 0)
@@ -381,63 +455,85 @@ struct FinanceModel {
         guard a >= 0 else { return }
         switch policy.actionKind[a * S + s] {
         case CompiledFinancePolicy.ActionCode.bankruptcy:
-            // Creditors recover their class's rate, scaled down if the assets cannot cover it.
-            let r = a * C * S + s
-            var claimed = 0.0
-            for c in 0..<C { claimed += policy.actionRecovery[r + c * S] * debt[d + c * S] }
-            let scale = claimed > assets[i] ? max(0, assets[i]) / claimed : 1
-            var recovered = 0.0, lost = 0.0, bank = 0.0
-            for c in 0..<C {
-                let back = policy.actionRecovery[r + c * S] * debt[d + c * S] * scale
-                recovered += back
-                let loss = debt[d + c * S] - back
-                lost += loss
-                if c == CreditorClass.bankLoans.index { bank += loss }
-                debt[d + c * S] = 0
-                unpaidInterest[d + c * S] = 0
-            }
-            add(recovered, FinanceMetric.repaid.index, y, e, s)
-            add(lost, FinanceMetric.writtenOff.index, y, e, s)
-            add(bank, FinanceMetric.bankLosses.index, y, e, s)
-            add(max(0, assets[i] - recovered), FinanceMetric.assetWriteDown.index, y, e, s)
-            assets[i] = 0
-            status[i] = StatusCode.bankrupt
-            add(1, FinanceMetric.bankruptcies.index, y, e, s)
-            var n = 0, f = Int(firstUnit[i])
-            while f >= 0 {
-                unitScratch[n] = Int32(f)
-                n += 1
-                bookValue[f * S + s] = 0
-                f = Int(nextUnit[f * S + s])
-            }
-            Self.heapSort(&unitScratch, count: n)
-            for k in 0..<n {
-                exits.append(EnterpriseExit(facility: unitScratch[k], scenario: Int32(s), enterprise: Int32(e)))
-            }
+            liquidate(e, s, yearIndex: y, windUp: false, recoveryAt: a * C * S + s)
         case CompiledFinancePolicy.ActionCode.merger:
-            var t = Int(policy.actionAcquirer[a * S + s])
-            guard t >= 0 else { return }
-            // An acquirer that was itself merged passes the zombie on to its own acquirer.
-            while status[t * S + s] == StatusCode.merged { t = Int(mergedInto[t * S + s]) }
-            guard t != e, status[t * S + s] == StatusCode.active else { return }
-            let j = t * S + s, dt = t * C * S + s
-            add(total, FinanceMetric.mergedOut.index, y, e, s)
-            add(total, FinanceMetric.mergedIn.index, y, t, s)
-            assets[j] += assets[i]
-            for c in 0..<C {
-                debt[dt + c * S] += debt[d + c * S]
-                unpaidInterest[dt + c * S] += unpaidInterest[d + c * S]
-                debt[d + c * S] = 0
-                unpaidInterest[d + c * S] = 0
-            }
-            assets[i] = 0
-            status[i] = StatusCode.merged
-            mergedInto[i] = Int32(t)
-            add(1, FinanceMetric.mergers.index, y, e, s)
-            transferUnits(from: e, to: t, scenario: s)
+            merge(e, into: Int(policy.actionAcquirer[a * S + s]), s, yearIndex: y, debt: total,
+                  count: FinanceMetric.mergers.index)
         default:
             break
         }
+    }
+
+    /// A bankruptcy (`windUp` false) or a wind-up's liquidation (§8.4, §8.8): creditors recover their
+    /// class's rate (read at `recoveryAt + c · S` of the action's or the wind-up's rates), scaled
+    /// down if the assets cannot cover it; the rest is written off. A bankruptcy lists its units in
+    /// `exits`; a wound-up enterprise has no unit left to close or cancel.
+    private mutating func liquidate(_ e: Int, _ s: Int, yearIndex y: Int, windUp: Bool, recoveryAt r: Int) {
+        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        @inline(__always) func rate(_ c: Int) -> Double {
+            windUp ? policy.windUpRecovery[r + c * S] : policy.actionRecovery[r + c * S]
+        }
+        var claimed = 0.0
+        for c in 0..<C { claimed += rate(c) * debt[d + c * S] }
+        let scale = claimed > assets[i] ? max(0, assets[i]) / claimed : 1
+        var recovered = 0.0, lost = 0.0, bank = 0.0
+        for c in 0..<C {
+            let back = rate(c) * debt[d + c * S] * scale
+            recovered += back
+            let loss = debt[d + c * S] - back
+            lost += loss
+            if c == CreditorClass.bankLoans.index { bank += loss }
+            debt[d + c * S] = 0
+            unpaidInterest[d + c * S] = 0
+        }
+        add(recovered, FinanceMetric.repaid.index, y, e, s)
+        add(lost, FinanceMetric.writtenOff.index, y, e, s)
+        add(bank, FinanceMetric.bankLosses.index, y, e, s)
+        add(max(0, assets[i] - recovered), FinanceMetric.assetWriteDown.index, y, e, s)
+        assets[i] = 0
+        status[i] = windUp ? StatusCode.woundUp : StatusCode.bankrupt
+        add(1, windUp ? FinanceMetric.windUps.index : FinanceMetric.bankruptcies.index, y, e, s)
+        var n = 0, f = Int(firstUnit[i])
+        while f >= 0 {
+            unitScratch[n] = Int32(f)
+            n += 1
+            bookValue[f * S + s] = 0
+            f = Int(nextUnit[f * S + s])
+        }
+        guard !windUp else { return }
+        Self.heapSort(&unitScratch, count: n)
+        for k in 0..<n {
+            exits.append(EnterpriseExit(facility: unitScratch[k], scenario: Int32(s), enterprise: Int32(e)))
+        }
+    }
+
+    /// A zombie's merger or a wind-up's absorption into `t0` (followed through its own acquirers):
+    /// the acquirer takes the assets, every class of debt and the units; `count` is the metric
+    /// counted (mergers or wind-ups). Nothing happens when there is no valid acquirer.
+    private mutating func merge(_ e: Int, into t0: Int, _ s: Int, yearIndex y: Int, debt total: Double, count: Int) {
+        let S = scenarioCount, C = Self.classes, i = e * S + s, d = e * C * S + s
+        var t = t0
+        guard t >= 0 else { return }
+        // An acquirer that was itself merged passes the zombie on to its own acquirer.
+        while status[t * S + s] == StatusCode.merged { t = Int(mergedInto[t * S + s]) }
+        guard t != e, status[t * S + s] == StatusCode.active else { return }
+        let j = t * S + s, dt = t * C * S + s
+        add(total, FinanceMetric.mergedOut.index, y, e, s)
+        add(total, FinanceMetric.mergedIn.index, y, t, s)
+        assets[j] += assets[i]
+        for c in 0..<C {
+            debt[dt + c * S] += debt[d + c * S]
+            unpaidInterest[dt + c * S] += unpaidInterest[d + c * S]
+            debt[d + c * S] = 0
+            unpaidInterest[d + c * S] = 0
+        }
+        assets[i] = 0
+        status[i] = StatusCode.merged
+        mergedInto[i] = Int32(t)
+        liveUnits[j] += liveUnits[i]
+        liveUnits[i] = 0
+        add(1, count, y, e, s)
+        transferUnits(from: e, to: t, scenario: s)
     }
 
     /// Gives every unit of `e` in scenario `s` to `t`: the zombie's list, walked once to set `owner`,
@@ -481,13 +577,13 @@ struct FinanceModel {
         let S = scenarioCount, C = Self.classes, E = enterpriseCount, M = metricCount
         let debtAt = FinanceMetric.debt.index, assetsAt = FinanceMetric.assets.index
         let equityAt = FinanceMetric.equity.index, activeAt = FinanceMetric.enterprisesActive.index
-        let openingAt = FinanceMetric.debtOpening.index
+        let openingAt = FinanceMetric.debtOpening.index, isHolding = isHolding
         debt.withUnsafeBufferPointer { debt in
             assets.withUnsafeBufferPointer { assets in
                 status.withUnsafeBufferPointer { status in
                     result.values.withUnsafeMutableBufferPointer { out in
                         for e in 0..<E {
-                            let cell = (y * E + e) * M * S, d = e * C * S
+                            let cell = (y * E + e) * M * S, d = e * C * S, holding = isHolding[e]
                             for s in 0..<S {
                                 var total = 0.0
                                 for c in 0..<C {
@@ -499,7 +595,7 @@ struct FinanceModel {
                                 out[cell + debtAt * S + s] = total
                                 out[cell + assetsAt * S + s] = a
                                 out[cell + equityAt * S + s] = a - total
-                                out[cell + activeAt * S + s] = status[e * S + s] == StatusCode.active ? 1 : 0
+                                out[cell + activeAt * S + s] = status[e * S + s] == StatusCode.active && !holding ? 1 : 0
                                 if y == 0 { out[cell + openingAt * S + s] = total }
                             }
                         }

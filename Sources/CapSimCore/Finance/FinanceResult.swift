@@ -73,41 +73,101 @@ public struct FinanceResult: Sendable {
     }
 
     /// Checks, for every enterprise, year and scenario, the debt identity
-    /// `opening + new borrowing + interest capitalised − repaid − swapped − stripped − written off
-    /// + merged in − merged out = closing`, that closing debt is the sum of the classes, and that
-    /// equity = assets − debt, each within `toleranceYuan`. Returns each violation.
+    /// `opening + new borrowing + interest capitalised − repaid − swapped − stripped + received
+    /// − written off + merged in − merged out = closing`, that closing debt is the sum of the classes,
+    /// and that equity = assets − debt; then, per scenario and year, the province-wide identity
+    /// (docs/MODEL.md §8.5): the province's opening debt is last year's closing debt, and mergers move
+    /// debt without creating or destroying any, so debt leaves the province's books only by
+    /// repayment, write-off, swap into equity, recovery in bankruptcy, or stripping to no holder.
+    /// Returns each violation.
     ///
-    /// The residuals are computed straight from `values`; text is built only for a violation.
-    public func identityViolations(toleranceYuan: Double = 1) -> [String] {
+    /// Tolerance is scale-aware: a residual passes when it is within `toleranceYuan` or within
+    /// `relativeTolerance` of the sum of the magnitudes of the terms, so that rounding of very large,
+    /// compounded amounts is not reported. The residuals are computed straight from `values`; text is
+    /// built only for a violation.
+    public func identityViolations(toleranceYuan: Double = 1, relativeTolerance: Double = 1e-9) -> [String] {
         var found: [String] = []
         let S = scenarioCount, M = FinanceMetric.allCases.count
+        // NaN fails every comparison, so it is reported too.
+        @inline(__always) func holds(_ residual: Double, _ scale: Double) -> Bool {
+            abs(residual) <= max(toleranceYuan, relativeTolerance * scale)
+        }
         for y in years.indices {
             for e in enterprises.indices {
                 let cell = (y * enterprises.count + e) * M * S
                 for s in 0..<S {
                     @inline(__always) func v(_ m: FinanceMetric) -> Double { values[cell + m.index * S + s] }
                     let closing = v(.debt)
-                    let expected = v(.debtOpening) + v(.newBorrowing) + v(.interestCapitalised) - v(.repaid)
-                        - v(.swapped) - v(.strippedDebt) - v(.writtenOff) + v(.mergedIn) - v(.mergedOut)
-                    var classes = 0.0
-                    for c in CreditorClass.allCases { classes += v(.debtByClass(c)) }
+                    let inflow = v(.debtOpening) + v(.newBorrowing) + v(.interestCapitalised) + v(.debtReceived) + v(.mergedIn)
+                    let outflow = v(.repaid) + v(.swapped) + v(.strippedDebt) + v(.writtenOff) + v(.mergedOut)
+                    let expected = inflow - outflow
+                    var classes = 0.0, classScale = 0.0
+                    for c in CreditorClass.allCases {
+                        classes += v(.debtByClass(c))
+                        classScale += abs(v(.debtByClass(c)))
+                    }
                     let equityResidual = v(.assets) - closing - v(.equity)
-                    // NaN fails every comparison, so it is reported too.
-                    if abs(expected - closing) <= toleranceYuan && abs(classes - closing) <= toleranceYuan
-                        && abs(equityResidual) <= toleranceYuan { continue }
+                    let scale = abs(inflow) + abs(outflow) + abs(closing)
+                    let equityScale = abs(v(.assets)) + abs(closing) + abs(v(.equity))
+                    let identityOK = holds(expected - closing, scale), classesOK = holds(classes - closing, classScale + abs(closing))
+                    let equityOK = holds(equityResidual, equityScale)
+                    if identityOK && classesOK && equityOK { continue }
                     let label = "scenario \(s) \(enterprises[e].id) \(years[y])"
-                    if !(abs(expected - closing) <= toleranceYuan) {
-                        found.append("\(label): debt identity gives \(expected), closing debt is \(closing)")
+                    if !identityOK { found.append("\(label): debt identity gives \(expected), closing debt is \(closing)") }
+                    if !classesOK { found.append("\(label): classes sum to \(classes), debt is \(closing)") }
+                    if !equityOK { found.append("\(label): assets − debt ≠ equity") }
+                }
+            }
+        }
+        for s in 0..<S {
+            for y in years.indices {
+                let flows = provinceDebtFlows(yearIndex: y, scenario: s)
+                if y > 0 {
+                    let previous = provinceDebtFlows(yearIndex: y - 1, scenario: s).closing
+                    if !holds(flows.opening - previous, abs(flows.opening) + abs(previous)) {
+                        found.append("scenario \(s) \(years[y]): the province's opening debt \(flows.opening) is not "
+                                     + "its closing debt of \(years[y - 1]), \(previous)")
                     }
-                    if !(abs(classes - closing) <= toleranceYuan) {
-                        found.append("\(label): classes sum to \(classes), debt is \(closing)")
-                    }
-                    if !(abs(equityResidual) <= toleranceYuan) {
-                        found.append("\(label): assets − debt ≠ equity")
-                    }
+                }
+                if !holds(flows.mergedIn - flows.mergedOut, abs(flows.mergedIn) + abs(flows.mergedOut)) {
+                    found.append("scenario \(s) \(years[y]): mergers moved \(flows.mergedOut) yuan of debt out and "
+                                 + "\(flows.mergedIn) in")
+                }
+                if !(flows.received <= flows.stripped + max(toleranceYuan, relativeTolerance * flows.stripped)) {
+                    found.append("scenario \(s) \(years[y]): holding entities received \(flows.received) yuan of "
+                                 + "stripped debt, more than the \(flows.stripped) stripped")
                 }
             }
         }
         return found
+    }
+
+    /// The province's debt flows in reported year `y` of scenario `s`: every enterprise and holding
+    /// entity summed, in enterprise order (docs/MODEL.md §8.5).
+    public struct ProvinceDebtFlows: Sendable, Equatable {
+        public var opening = 0.0, borrowed = 0.0, capitalised = 0.0, repaid = 0.0, swapped = 0.0
+        public var writtenOff = 0.0, stripped = 0.0, received = 0.0, mergedIn = 0.0, mergedOut = 0.0, closing = 0.0
+        /// Stripped debt that no holding entity received: it left the province's books untracked.
+        public var strippedToNoHolder: Double { stripped - received }
+    }
+
+    /// Sums the debt flows of every enterprise in reported year `y` of scenario `s`.
+    public func provinceDebtFlows(yearIndex y: Int, scenario s: Int) -> ProvinceDebtFlows {
+        var f = ProvinceDebtFlows()
+        for e in enterprises.indices {
+            func v(_ m: FinanceMetric) -> Double { value(m, yearIndex: y, enterprise: e, scenario: s) }
+            f.opening += v(.debtOpening)
+            f.borrowed += v(.newBorrowing)
+            f.capitalised += v(.interestCapitalised)
+            f.repaid += v(.repaid)
+            f.swapped += v(.swapped)
+            f.writtenOff += v(.writtenOff)
+            f.stripped += v(.strippedDebt)
+            f.received += v(.debtReceived)
+            f.mergedIn += v(.mergedIn)
+            f.mergedOut += v(.mergedOut)
+            f.closing += v(.debt)
+        }
+        return f
     }
 }

@@ -9,7 +9,7 @@
 struct ReferenceFinanceModel {
     /// One enterprise's books in one scenario.
     struct Books {
-        enum Status { case active, bankrupt, merged }
+        enum Status { case active, bankrupt, merged, woundUp }
         var status = Status.active
         var assets: Double
         var debt: [Double]
@@ -32,6 +32,8 @@ struct ReferenceFinanceModel {
     var owner: [Int]
     /// Book value per facility and scenario, yuan.
     var bookValue: [Double]
+    /// Whether each unit has closed, per facility and scenario (for the wind-up test, §8.8).
+    var closedUnit: [Bool]
     var books: [Books]
     var result: FinanceResult
     /// The acquirer of each merged enterprise, keyed by its (enterprise, scenario) index `at(e, s)`.
@@ -51,6 +53,8 @@ struct ReferenceFinanceModel {
         /// Creditor classes as a bit set over `CreditorClass.index`.
         let creditors: Int
         let zombiesOnly: Bool
+        let recipient: String?
+        let recoveryShare: Double
 
         init(_ inst: DebtInstrument) {
             kind = inst.kind
@@ -60,6 +64,8 @@ struct ReferenceFinanceModel {
             debtFollowsShare = inst.debtFollowsShare
             creditors = inst.creditors.reduce(0) { $0 | (1 << $1.index) }
             zombiesOnly = inst.filter.zombiesOnly
+            recipient = inst.recipient
+            recoveryShare = inst.recoveryShare
         }
 
         func isActive(_ year: Int) -> Bool { first <= year && year <= last }
@@ -94,6 +100,7 @@ struct ReferenceFinanceModel {
         }
         owner = Array((0..<policies.count).map { _ in facilityOwner }.joined())
         bookValue = Array((0..<policies.count).map { _ in values }.joined())
+        closedUnit = [Bool](repeating: false, count: policies.count * facilities.count)
         books = Array((0..<policies.count).map { _ in
             enterprises.map {
                 Books(assets: $0.assetsYuan, debt: $0.debtYuan,
@@ -141,18 +148,25 @@ struct ReferenceFinanceModel {
             result.set(b.totalDebt, .debt, yearIndex: y, enterprise: e, scenario: s)
             result.set(b.assets, .assets, yearIndex: y, enterprise: e, scenario: s)
             result.set(b.assets - b.totalDebt, .equity, yearIndex: y, enterprise: e, scenario: s)
-            result.set(b.status == .active ? 1 : 0, .enterprisesActive, yearIndex: y, enterprise: e, scenario: s)
+            result.set(b.status == .active && enterprises[e].holding == nil ? 1 : 0, .enterprisesActive, yearIndex: y, enterprise: e, scenario: s)
             if y == 0 { result.set(b.totalDebt, .debtOpening, yearIndex: y, enterprise: e, scenario: s) }
         }
     }
 
-    /// Reduces every class in `classes` by `share` of its balance, unpaid interest alike; returns the amount.
-    mutating func take(_ share: Double, of classes: [CreditorClass], from i: Int, bankShare: inout Double) -> Double {
+    /// Reduces every class in `classes` by `share` of its balance, unpaid interest alike; returns the
+    /// amount. With a recipient (books index `to`), each class's amount and its unpaid interest move there.
+    mutating func take(_ share: Double, of classes: [CreditorClass], from i: Int, to j: Int? = nil,
+                       bankShare: inout Double) -> Double {
         var total = 0.0
         for c in classes {
             let amount = share * books[i].debt[c.index]
             books[i].debt[c.index] -= amount
+            let unpaid = books[i].unpaidInterest[c.index]
             books[i].unpaidInterest[c.index] *= 1 - share
+            if let j {
+                books[j].debt[c.index] += amount
+                books[j].unpaidInterest[c.index] += unpaid - books[i].unpaidInterest[c.index]
+            }
             total += amount
             if c == .bankLoans { bankShare += amount }
         }
@@ -181,6 +195,7 @@ struct ReferenceFinanceModel {
         }
         for f in closed {
             let k = s * facilityCount + f
+            closedUnit[k] = true
             let w = finance.assetWriteDownShare * bookValue[k]
             bookValue[k] -= w
             writeDown[owner[k]] += w
@@ -189,6 +204,8 @@ struct ReferenceFinanceModel {
             let i = at(e, s)
             func record(_ v: Double, _ m: FinanceMetric) { result.add(v, m, yearIndex: y, enterprise: e, scenario: s) }
             record(books[i].totalDebt, .debtOpening)
+            // A holding entity's revenue is the income of the assets it holds at the start of the year (§8.7).
+            if let holding = enterprises[e].holding { revenue[e] += holding.assetIncomeRate * books[i].assets }
             let operatingCost = cost[e] + enterprises[e].fixedCostYuanPerYear
             let ebit = revenue[e] - operatingCost
             record(revenue[e], .revenue)
@@ -240,7 +257,13 @@ struct ReferenceFinanceModel {
             let profit = ebit - charged - writeDown[e]
             record(profit, .profit)
             books[i].lossStreak = profit < 0 ? books[i].lossStreak + 1 : 0
-
+        }
+        // The levers after every enterprise's accounts: a recipient's accounts never see what it receives this year.
+        for e in 0..<n where books[at(e, s)].status == .active {
+            let i = at(e, s)
+            func record(_ v: Double, _ m: FinanceMetric, _ who: Int? = nil) {
+                result.add(v, m, yearIndex: y, enterprise: who ?? e, scenario: s)
+            }
             for k in levers[s].indices where levers[s][k].kind != .interestSuspension && applies(k, e, s, year) {
                 let inst = levers[s][k]
                 let creditors = CreditorClass.allCases.filter(inst.acts)
@@ -259,18 +282,42 @@ struct ReferenceFinanceModel {
                     record(waived, .writtenOff)
                     record(bank, .bankLosses)
                 case .debtEquitySwap:
-                    record(take(inst.share, of: creditors, from: i, bankShare: &bank), .swapped)
+                    let swapped = take(inst.share, of: creditors, from: i, bankShare: &bank)
+                    record(swapped, .swapped)
+                    if let id = inst.recipient, let t = indexByID[id] {
+                        books[at(t, s)].assets += swapped
+                        record(swapped, .assetsReceived, t)
+                    }
                 case .assetStripping:
                     let assets = inst.share * books[i].assets
                     books[i].assets -= assets
                     record(assets, .strippedAssets)
-                    record(take(inst.debtFollowsShare, of: creditors, from: i, bankShare: &bank), .strippedDebt)
+                    let t = inst.recipient.flatMap { indexByID[$0] }
+                    let moved = take(inst.debtFollowsShare, of: creditors, from: i, to: t.map { at($0, s) }, bankShare: &bank)
+                    record(moved, .strippedDebt)
+                    if let t {
+                        books[at(t, s)].assets += assets
+                        record(assets, .assetsReceived, t)
+                        record(moved, .debtReceived, t)
+                    }
                     for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
                         bookValue[s * facilityCount + f] *= 1 - inst.share
                     }
                 case .writeOff:
                     record(take(inst.share, of: creditors, from: i, bankShare: &bank), .writtenOff)
                     record(bank, .bankLosses)
+                case .assetSale:
+                    let sold = inst.share * books[i].assets
+                    let proceeds = inst.recoveryShare * sold
+                    let listed = creditors.reduce(0.0) { $0 + books[i].debt[$1.index] }
+                    let repaid = listed > 0 ? take(min(proceeds, listed) / listed, of: creditors, from: i, bankShare: &bank) : 0
+                    books[i].assets += proceeds - sold - repaid
+                    record(sold, .assetsSold)
+                    record(repaid, .repaid)
+                    record(sold - proceeds, .assetWriteDown)
+                    for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
+                        bookValue[s * facilityCount + f] *= 1 - inst.share
+                    }
                 case .interestSuspension:
                     break
                 }
@@ -280,26 +327,19 @@ struct ReferenceFinanceModel {
         recordStocks(yearIndex: y, scenario: s)
     }
 
-    /// Flags zombies among active enterprises (A1 L206) and applies the first matching action.
+    /// Winds up active enterprises whose units have all closed (§8.8), then flags zombies among the
+    /// other active enterprises (A1 L206) and applies the first matching action.
     mutating func identifyZombies(yearIndex y: Int, scenario s: Int, operatingCapacity: [Double]) {
         let rule = policies[s].zombies
-        for e in enterprises.indices where books[at(e, s)].status == .active {
+        let F = facilityCount
+        for e in enterprises.indices where books[at(e, s)].status == .active && enterprises[e].holding == nil {
             let i = at(e, s)
             func record(_ v: Double, _ m: FinanceMetric, _ who: Int = e) { result.add(v, m, yearIndex: y, enterprise: who, scenario: s) }
-            let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[e] / baseCapacity[e]) : 0
             let debt = books[i].totalDebt
-            let leverage = books[i].assets > 0 ? debt / books[i].assets : (debt > 0 ? .infinity : 0)
-            let criteria = [halted >= rule.haltedMonths, leverage > rule.debtToAssets, books[i].lossStreak >= rule.lossYears]
-            guard rule.requireAll ? criteria.allSatisfy({ $0 }) : criteria.contains(true) else { continue }
-            books[i].everZombie = true
-            record(1, .zombies)
-            guard let action = rule.actions.first(where: { matches($0.filter, e, s) }) else { continue }
-            switch action.kind {
-            case .none:
-                break
-            case .bankruptcy:
-                // Creditors recover their class's rate, scaled down if the assets cannot cover it.
-                let claims = CreditorClass.allCases.map { action.recovery[$0.index] * books[i].debt[$0.index] }
+            /// Bankruptcy or a wind-up's liquidation: creditors recover their class's rate, scaled
+            /// down if the assets cannot cover it.
+            func liquidate(_ recovery: [Double], windUp: Bool) {
+                let claims = CreditorClass.allCases.map { recovery[$0.index] * books[i].debt[$0.index] }
                 let claimed = claims.reduce(0, +)
                 let scale = claimed > books[i].assets ? max(0, books[i].assets) / claimed : 1
                 var recovered = 0.0, lost = 0.0, bank = 0.0
@@ -317,17 +357,19 @@ struct ReferenceFinanceModel {
                 record(bank, .bankLosses)
                 record(max(0, books[i].assets - recovered), .assetWriteDown)
                 books[i].assets = 0
-                books[i].status = .bankrupt
-                record(1, .bankruptcies)
-                for f in 0..<facilityCount where owner[s * facilityCount + f] == e {
-                    exits[s].append((f, enterprises[e].id))
-                    bookValue[s * facilityCount + f] = 0
+                books[i].status = windUp ? .woundUp : .bankrupt
+                record(1, windUp ? .windUps : .bankruptcies)
+                for f in 0..<F where owner[s * F + f] == e {
+                    if !windUp { exits[s].append((f, enterprises[e].id)) }
+                    bookValue[s * F + f] = 0
                 }
-            case .merger:
-                guard let id = action.acquirer, var a = indexByID[id] else { continue }
+            }
+            /// A merger or a wind-up's absorption.
+            func merge(into id: String?, count: FinanceMetric) {
+                guard let id, var a = indexByID[id] else { return }
                 // An acquirer that was itself merged passes the zombie on to its own acquirer.
                 while books[at(a, s)].status == .merged, let next = mergedInto[at(a, s)] { a = next }
-                guard a != e, books[at(a, s)].status == .active else { continue }
+                guard a != e, books[at(a, s)].status == .active else { return }
                 let j = at(a, s)
                 record(debt, .mergedOut)
                 record(debt, .mergedIn, a)
@@ -341,8 +383,29 @@ struct ReferenceFinanceModel {
                 books[i].assets = 0
                 books[i].status = .merged
                 mergedInto[i] = a
-                record(1, .mergers)
-                for f in 0..<facilityCount where owner[s * facilityCount + f] == e { owner[s * facilityCount + f] = a }
+                record(1, count)
+                for f in 0..<F where owner[s * F + f] == e { owner[s * F + f] = a }
+            }
+            if let windUp = policies[s].windUp,
+               (0..<F).contains(where: { owner[s * F + $0] == e }),
+               !(0..<F).contains(where: { owner[s * F + $0] == e && !closedUnit[s * F + $0] }) {
+                switch windUp.kind {
+                case .liquidation: liquidate(windUp.recovery, windUp: true)
+                case .absorption: merge(into: windUp.acquirer, count: .windUps)
+                }
+                continue
+            }
+            let halted = baseCapacity[e] > 0 ? 12 * (1 - operatingCapacity[e] / baseCapacity[e]) : 0
+            let leverage = books[i].assets > 0 ? debt / books[i].assets : (debt > 0 ? .infinity : 0)
+            let criteria = [halted >= rule.haltedMonths, leverage > rule.debtToAssets, books[i].lossStreak >= rule.lossYears]
+            guard rule.requireAll ? criteria.allSatisfy({ $0 }) : criteria.contains(true) else { continue }
+            books[i].everZombie = true
+            record(1, .zombies)
+            guard let action = rule.actions.first(where: { matches($0.filter, e, s) }) else { continue }
+            switch action.kind {
+            case .none: break
+            case .bankruptcy: liquidate(action.recovery, windUp: false)
+            case .merger: merge(into: action.acquirer, count: .mergers)
             }
         }
     }
