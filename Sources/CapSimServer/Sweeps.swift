@@ -185,7 +185,7 @@ public final class SweepBoard: @unchecked Sendable {
             if var job = jobs[key] {
                 job.progress.phase = final
                 job.progress.message = message
-                if final != .running { job.progress.secondsLeft = final == .done ? 0 : nil }
+                job.progress.secondsLeft = final == .done ? 0 : nil
                 job.stopRequested = false
                 jobs[key] = job
             }
