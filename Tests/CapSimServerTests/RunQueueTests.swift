@@ -30,9 +30,8 @@ final class Gate: @unchecked Sendable {
         let queue = RunQueue()
         let gate = Gate()
         let id = try #require(await queue.submit { gate.wait(); return self.outcome("slow") })
-        let started = Date()
+        // The job cannot end before the gate opens: an answer now is the timeout's.
         #expect(await queue.result(of: id, within: 0.2) == nil)
-        #expect(Date().timeIntervalSince(started) < 5)
         #expect(await queue.state(of: id) == .running)
         gate.open()
         #expect(await queue.result(of: id, within: 60)?.title == "slow")
