@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "CapSimServerTests",
             dependencies: [
-                "CapSimServer", "CapSimScenario", "CapSimIO", "CapSimStore", "CapSimTestSupport",
+                "CapSimServer", "CapSimScenario", "CapSimIO", "CapSimStore", "CapSimRunner", "CapSimWorkbook", "CapSimTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(

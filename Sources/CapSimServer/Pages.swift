@@ -209,7 +209,13 @@ enum Pages {
         do { downloads["comparison.xlsx"] = try Downloads.compareWorkbook(ComparisonAnswer(comparison)) } catch {
             html += "<p class=\"muted\">workbook unavailable: \(HTML.escape("\(error)"))</p>"
         }
-        html += "<h2>Capacity, base and variant</h2><table id=\"capacity\"><tr><th>sector</th><th>year</th><th>base</th><th>variant</th><th>difference</th></tr>"
+        // Headline differences first, then the chart, then the tables behind them.
+        html += "<h2>Capacity by sector, base and variant</h2>"
+        if let chartNote { html += "<p class=\"muted\">\(HTML.escape(chartNote))</p>" }
+        for (name, file) in downloads.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".svg") {
+            html += "<figure id=\"chart-\(HTML.escape(String(name.dropLast(4))))\">" + inlineSVG(file.data) + "</figure>"
+        }
+        html += "<h2>Capacity by sector and year (10kt/yr)</h2><table id=\"capacity\"><tr><th>sector</th><th>year</th><th>base</th><th>variant</th><th>difference</th></tr>"
         var capacityRows: [[String]] = []
         for d in comparison.differences where d.metric == "capacity" {
             capacityRows.append([d.sector.rawValue, String(d.year), d.baseValue.map { HTML.number($0, digits: d.digits) } ?? "",
@@ -222,10 +228,6 @@ enum Pages {
         }
         html += "</table>"
         downloads["capacity.csv"] = Downloads.csv(["sector", "year", "base", "variant", "difference"], capacityRows)
-        if let chartNote { html += "<p class=\"muted\">\(HTML.escape(chartNote))</p>" }
-        for (name, file) in downloads.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".svg") {
-            html += "<figure id=\"chart-\(HTML.escape(String(name.dropLast(4))))\">" + inlineSVG(file.data) + "</figure>"
-        }
         html += "<h2>Closure changes</h2>" + HTML.table(
             ["facility", "name", "sector", "capacity (10kt/yr)", "change", "base", "variant"],
             comparison.closureChanges.map { c in

@@ -65,15 +65,15 @@ public actor RunQueue {
     /// Waits for job `id` at most `seconds`; its outcome, or nil when it is still queued or running
     /// (a waiter left behind is resumed, unheard, when the job ends).
     public nonisolated func result(of id: Int, within seconds: Double) async -> WhatIfOutcome? {
-        await withTaskGroup(of: WhatIfOutcome?.self) { group in
-            group.addTask { await self.result(of: id) }
-            group.addTask {
+        // Not a task group: a group waits for all its children, and the waiter cannot be cancelled.
+        let first = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            first.set(continuation)
+            Task { first.resume(await self.result(of: id)) }
+            Task {
                 try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                return nil
+                first.resume(nil)
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 
@@ -109,5 +109,19 @@ public actor RunQueue {
         working = false
         for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume(returning: outcome) }
         startIfIdle()
+    }
+}
+
+/// A continuation resumed by the first of two answers; the later one is dropped.
+private final class FirstAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<WhatIfOutcome?, Never>?
+    func set(_ c: CheckedContinuation<WhatIfOutcome?, Never>) { lock.withLock { continuation = c } }
+    func resume(_ value: WhatIfOutcome?) {
+        let c: CheckedContinuation<WhatIfOutcome?, Never>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        c?.resume(returning: value)
     }
 }

@@ -71,10 +71,16 @@ public final class SweepBoard: @unchecked Sendable {
     /// so progress moves and a stop is seen at least every percent.
     public let chunk: Int
 
+    /// Called on the sweep's thread after each chunk is stored, with the count stored (tests use it
+    /// to hold a sweep part-way).
+    let afterChunk: (@Sendable (_ stored: Int) -> Void)?
+
     /// A board whose sweeps run on `threads` threads in chunks of `chunk` experiments (0: automatic).
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunk: Int = 0) {
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunk: Int = 0,
+                afterChunk: (@Sendable (_ stored: Int) -> Void)? = nil) {
         self.threads = max(1, threads)
         self.chunk = max(0, chunk)
+        self.afterChunk = afterChunk
     }
 
     /// The sweep's progress as last seen, or nil when the page has not started it since the server started.
@@ -169,6 +175,7 @@ public final class SweepBoard: @unchecked Sendable {
                     $0.progress.rate = rate
                     $0.progress.secondsLeft = rate > 0 ? Double(left) / rate : nil
                 }
+                afterChunk?(done.count + ran)
             }
             if ran == todo.count {
                 try store.refreshSummaries()
@@ -185,7 +192,7 @@ public final class SweepBoard: @unchecked Sendable {
             if var job = jobs[key] {
                 job.progress.phase = final
                 job.progress.message = message
-                if final != .running { job.progress.secondsLeft = final == .done ? 0 : nil }
+                job.progress.secondsLeft = final == .done ? 0 : nil
                 job.stopRequested = false
                 jobs[key] = job
             }

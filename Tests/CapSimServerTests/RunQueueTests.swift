@@ -24,6 +24,21 @@ final class Gate: @unchecked Sendable {
 @Suite struct RunQueueTests {
     func outcome(_ title: String) -> WhatIfOutcome { WhatIfOutcome(title: title, html: "", downloads: [:], failed: false) }
 
+    /// The what-if's brief wait gives up after its time while the job runs on, and returns the
+    /// outcome when the job ends in time (a task group would wait for the job in both cases).
+    @Test func aBriefWaitGivesUpOnTimeAndTheJobRunsOn() async throws {
+        let queue = RunQueue()
+        let gate = Gate()
+        let id = try #require(await queue.submit { gate.wait(); return self.outcome("slow") })
+        // The job cannot end before the gate opens: an answer now is the timeout's.
+        #expect(await queue.result(of: id, within: 0.2) == nil)
+        #expect(await queue.state(of: id) == .running)
+        gate.open()
+        #expect(await queue.result(of: id, within: 60)?.title == "slow")
+        let quick = try #require(await queue.submit { self.outcome("quick") })
+        #expect(await queue.result(of: quick, within: 60)?.title == "quick")
+    }
+
     @Test func oneAtATimeInOrderWithPositions() async throws {
         let queue = RunQueue(keptResults: 10, maxQueued: 2)
         let gate = Gate()

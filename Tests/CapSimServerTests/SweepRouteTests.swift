@@ -52,11 +52,28 @@ func settledProgress(_ client: some TestClientProtocol, _ path: String) async th
     return try await sweepProgress(client, path)
 }
 
+/// A count shared with a sweep's thread.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() -> Int { lock.withLock { n += 1; return n } }
+}
+
 @Suite(.serialized, .removesTemporaryFiles) struct SweepRouteTests {
     @Test func startStopResumeEndsWithTheStoreOfAnUninterruptedRun() async throws {
         let workspace = try jilinWorkspace()
         let path = try writeSweep(workspace, name: "small", smallJilinSweepText(scenario: "../scenario.yaml", samples: 60, seed: 5))
-        let board = SweepBoard(threads: 1, chunk: 4)
+        // The sweep is held after its first chunk until the stop is sent, so the stop lands part-way
+        // however slow or fast the machine is.
+        let held = Gate(), released = Gate()
+        defer { released.open() }
+        let first = Counter()
+        let board = SweepBoard(threads: 1, chunk: 4) { _ in
+            if first.increment() == 1 {
+                held.open()
+                released.wait()
+            }
+        }
         let workbench = try Workbench(workspace: workspace.path, sweeps: board)
         let app = Application(router: workbench.router())
         try await app.test(.router) { client in
@@ -77,19 +94,15 @@ func settledProgress(_ client: some TestClientProtocol, _ path: String) async th
             #expect(try await client.execute(uri: "/sweep/start?path=" + path, method: .post).status == .conflict)
             let running = try await client.execute(uri: "/sweep?path=" + path, method: .get).text
             #expect(running.contains("id=\"stop\"") && running.contains("/sweep/progress?path="))
-            // Progress moves while it runs.
-            var seen = 0
-            for _ in 0..<3000 where seen == 0 {
-                seen = try await sweepProgress(client, path).stored
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(seen > 0)
+            // Progress moves while it runs: the first chunk is stored, with a rate and the time left.
+            await withCheckedContinuation { c in DispatchQueue.global().async { held.wait(); c.resume() } }
             let live = try await sweepProgress(client, path)
-            if live.phase == .running, live.stored > 0 { #expect(live.rate > 0 && live.secondsLeft != nil) }
+            #expect(live.phase == .running && live.stored == 4 && live.rate > 0 && live.secondsLeft != nil, "\(live)")
             #expect(try await client.execute(uri: "/sweep/stop?path=" + path, method: .post).status == .seeOther)
+            released.open()
             let stopped = try await settledProgress(client, path)
             #expect(stopped.phase == .stopped, "the sweep of 120 experiments finished before its stop was seen")
-            #expect(stopped.stored > 0 && stopped.stored < 120 && stopped.stored % 4 == 0, "whole chunks only: \(stopped.stored)")
+            #expect(stopped.stored == 4, "the chunk stored before the stop, and no more: \(stopped.stored)")
             let store = workspace.appendingPathComponent("runs/Scenarios-jilin-2016-sweeps-small.sqlite").path
             #expect(try SweepStore.read(path: store).completed().count == stopped.stored)
             let stoppedPage = try await client.execute(uri: "/sweep?path=" + path, method: .get).text

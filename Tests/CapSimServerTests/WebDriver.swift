@@ -26,7 +26,7 @@ final class WebDriver: @unchecked Sendable {
     private var session = ""
 
     /// Starts chromedriver and a headless browser session with a `width`×`height` window.
-    init(width: Int = 1280, height: Int = 1500) async throws {
+    init(width: Int = 1200, height: Int = 1700) async throws {
         guard let driver = Self.chromedriver, let browser = Self.chromium else {
             throw Failure(description: "chromedriver or chromium not found")
         }
