@@ -67,3 +67,14 @@ import Testing
         expectSingle(r.issues, file: r.yaml, line: 7, field: "regions[0].latitude", message: "must be in -90...90, got 95")
     }
 }
+
+/// An unknown key in the scenario file names the key meant.
+@Suite struct UnknownKeySuggestionTests {
+    @Test func aMisspelledKeyGetsTheKeyMeant() {
+        let folder = TempFolder()
+        let yaml = scenarioText("rules:\n  - id: r\n    sector: coal\n    criterion: size_below\n    treshold: 10\n")
+        let r = load(yaml: yaml, mines: table([row("m1")]), folder: folder)
+        expectIssue(r.issues, file: r.yaml, line: 10, field: "rules[0].treshold", message: "unknown key; expected one of: id, sector")
+        expectIssue(r.issues, file: r.yaml, line: 10, field: "rules[0].treshold", message: "; did you mean 'threshold'?")
+    }
+}
