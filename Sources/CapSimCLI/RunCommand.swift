@@ -13,7 +13,9 @@ public struct RunCommand: ParsableCommand {
         discussion: """
             Writes projections.csv (long format: scenario,year,sector,region,owner,metric,unit,value),
             closures.csv (one row per closure, with the rule and the numbers that made it fire),
-            openings.csv (new units opened or blocked by capacity replacement) and, when the scenario
+            openings.csv (new units opened or blocked by capacity replacement), prefectures.csv (per \
+            year, sector and prefecture: capacity and units closed, workers displaced, with the \
+            region's Chinese name) and, when the scenario
             models debt, enterprises.csv (every enterprise's accounts), and summary.json (the
             printed summary for other programs, schema in docs/SUMMARY-JSON.md). Files are written atomically:
             on any error (a full disk included) nothing is written, not even the folder. A run killed
@@ -66,6 +68,7 @@ public struct RunCommand: ParsableCommand {
                 try ProjectionTables.writeOpenings(result, facilities: loaded.facilities, to: $0)
             },
         ]
+        files.append(AtomicOutput.Stream(name: "prefectures.csv") { try PrefectureTable.write(loaded, result, to: $0) })
         if result.finance != nil {
             files.append(AtomicOutput.Stream(name: "enterprises.csv") { try ProjectionTables.writeEnterpriseAccounts(result, to: $0) })
         }

@@ -30,6 +30,8 @@ public struct Scenario: Sendable {
     public var policy: Policy
     /// YAML paths of the values that came from defaults (`sectors.coal.priceIndex`, `rules[0].to`).
     public var defaulted: Set<String>
+    /// The `regions` table (docs/SCENARIO-FORMAT.md, "Regions"); empty when the scenario has none.
+    public var regions: [Region] = []
     /// The files read, from the base (no `extends`) to `file`; one file for a scenario that extends none.
     public var chain: [String] = []
     /// The values a variant replaced, with the file and line that set each (empty without `extends`).
@@ -51,7 +53,7 @@ public struct Scenario: Sendable {
 
 extension Scenario {
     static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
-                          "workforce", "resettlement", "enterpriseTables", "finance", "entities"]
+                          "workforce", "resettlement", "enterpriseTables", "finance", "entities", "regions"]
     static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "priceIndexByYear", "replacementRatio"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
                            "owner", "region", "facilities", "year"]
@@ -134,6 +136,7 @@ extension Scenario {
             facilityRows = loadTables(top["facilityTables"], reader: &reader)
         }
         self.facilityRows = facilityRows
+        resolveRegions(top["regions"], facilityRows: facilityRows, reusing: base, reader: &reader)
         let facilitiesComplete = top["facilityTables"] != nil && reader.issues.count == beforeTables
         // Only rules and targets look units up; a sweep experiment that reuses them skips this.
         lazy var regions = Dictionary(grouping: facilities, by: \.sector).mapValues { Set($0.map(\.region)) }

@@ -41,7 +41,8 @@ struct YAMLReader {
             // Built only for a message: a sweep resolves these mappings for every experiment.
             var keyPath: String { path.isEmpty ? key : path + "." + key }
             if !allowed.contains(key) {
-                report(keyNode, keyPath, "unknown key; expected one of: \(allowed.joined(separator: ", "))")
+                report(keyNode, keyPath, "unknown key; expected one of: \(allowed.joined(separator: ", "))"
+                       + Suggestion.phrase(for: key, in: allowed))
             } else if result[key] != nil {
                 report(keyNode, keyPath, "key appears twice")
             } else {

@@ -23,8 +23,11 @@ public enum RunWorkbook {
         let projections = try records(folder, "projections.csv", header: ProjectionTables.projectionHeader)
         let closures = try records(folder, "closures.csv", header: ProjectionTables.closureHeader)
         let openings = try records(folder, "openings.csv", header: ProjectionTables.openingHeader)
+        // prefectures.csv is absent from a run folder written before it existed.
+        let prefectures = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("prefectures.csv"))
+            ? [prefectureTable(try records(folder, "prefectures.csv", header: PrefectureTable.header))] : []
         return [headlineTable(headline, warnings: summary.warnings ?? [])]
-            + pivots(projections)
+            + pivots(projections) + prefectures.filter { !$0.rows.isEmpty }
             + [plain("关闭 closures", closures, header: ProjectionTables.closureHeader),
                plain("新建 openings", openings, header: ProjectionTables.openingHeader)]
     }
@@ -108,6 +111,32 @@ public enum RunWorkbook {
             [sectorCell($0), .text(DisplayNames.metric($0.metric).both), .text("亿元")]
         }
         return [capacity, totals, workers, costs, debt].filter { !$0.rows.isEmpty }
+    }
+
+    /// `prefectures.csv` pivoted: one row per sector, prefecture (Chinese name and id) and metric,
+    /// one column per year; persons as whole numbers.
+    static func prefectureTable(_ records: [CSVRecord]) -> WorkbookTable {
+        struct Key: Hashable { var sector: String; var region: String; var name: String; var metric: String }
+        var years: [Int] = [], order: [Key] = [], values: [Key: [Int: Double]] = [:]
+        for r in records {
+            let f = r.fields
+            guard let year = Int(f[1]), let value = Double(f[7]) else { continue }
+            if !years.contains(year) { years.append(year) }
+            let key = Key(sector: f[2], region: f[3], name: f[4], metric: f[5])
+            if values[key] == nil { order.append(key) }
+            values[key, default: [:]][year] = value
+        }
+        years.sort()
+        let units = ["capacity_closed": "万吨/年", "units_closed": "个", "workers_displaced": "人"]
+        let label: [WorkbookTable.Column] = [.init("部门", "sector", width: 14), .init("地区", "prefecture", width: 26),
+                                             .init("指标", "metric", width: 30), .init("单位", "unit", width: 8)]
+        let columns = label + years.map { WorkbookTable.Column("\($0)年", String($0), .twoDecimals, width: 11) }
+        let rows = order.map { k -> [WorkbookCell] in
+            [.text(DisplayNames.sector(id: k.sector).both), .text(k.name.isEmpty ? k.region : "\(k.name) \(k.region)"),
+             .text(DisplayNames.metric(k.metric).both), .text(units[k.metric] ?? "")]
+                + years.map { y in values[k]?[y].map { .number($0) } ?? .empty }
+        }
+        return WorkbookTable(name: "地区 prefectures", columns: columns, rows: rows, frozenColumns: label.count)
     }
 
     /// A CSV table as a sheet, with Chinese headers over the CSV's own; numeric columns as numbers.

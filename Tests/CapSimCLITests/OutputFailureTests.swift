@@ -50,7 +50,7 @@ import Testing
 
         let rerun = try CLIHarness.run(["run", scenario, "--out", out.path])
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(Self.names(out) == ["closures.csv", "enterprises.csv", "openings.csv", "projections.csv", "summary.json"])
+        #expect(Self.names(out) == ["closures.csv", "enterprises.csv", "openings.csv", "prefectures.csv", "projections.csv", "summary.json"])
     }
 
     /// Whether this process may mount a file system (root on Linux, with `mount` installed).

@@ -119,7 +119,7 @@ import CapSimTestSupport
     @Test func bomOnRunPrefixesEveryCSVAndNothingElse() throws {
         let plain = try Self.run(["run", Self.jilin])
         let bom = try Self.run(["run", Self.jilin, "--bom"])
-        let files = ["projections.csv", "closures.csv", "openings.csv", "enterprises.csv", "summary.json"]
+        let files = ["projections.csv", "closures.csv", "openings.csv", "prefectures.csv", "enterprises.csv", "summary.json"]
         try expectBOMVariant(bom, of: plain, files: files)
         let names = try FileManager.default.contentsOfDirectory(atPath: bom.path).sorted()
         #expect(names == files.sorted())

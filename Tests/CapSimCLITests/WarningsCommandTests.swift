@@ -36,19 +36,24 @@ import CapSimTestSupport
     @Test func validateKnowsTheStaticWarningsAndStrictFails() throws {
         let copy = try CLIHarness.copyOfJilin()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
-        // A typo'd prefecture and a capacity typed in tonnes (600000 t instead of 60 万吨).
+        // A capacity typed in tonnes (600000 t instead of 60 万吨) is a warning.
         let mines = copy.appendingPathComponent("facilities/coal-mines.csv")
         try CLIHarness.edit(mines, replacing: "coal-s01,白山市属煤矿一井,coal_mine,白山市煤炭工业公司,state,baishan,12,12,",
-                            with: "coal-s01,白山市属煤矿一井,coal_mine,白山市煤炭工业公司,state,baisan,60000,12,")
+                            with: "coal-s01,白山市属煤矿一井,coal_mine,白山市煤炭工业公司,state,baishan,60000,12,")
         let scenario = copy.appendingPathComponent("scenario.yaml").path
         let v = try CLIHarness.run(["validate", scenario])
         #expect(v.status == 0, "\(v.stderr)")
-        #expect(v.stdout.contains("warning: baisan: used by one unit only (coal-s01); did you mean 'baishan'? [region_with_one_unit]"))
         #expect(v.stdout.contains("warning: coal-s01: capacity 60000 万吨/年 is far from the median"))
-        #expect(v.stdout.contains("ok: no errors, 2 warnings"))
+        #expect(v.stdout.contains("ok: no errors, 1 warning"))
         let strict = try CLIHarness.run(["validate", "--strict", scenario])
         #expect(strict.status == 1)
-        #expect(strict.stderr.contains("error: 2 warnings under --strict"))
+        #expect(strict.stderr.contains("error: 1 warning under --strict"))
+        // A typo'd prefecture is an error, since the plan lists its regions.
+        try CLIHarness.edit(mines, replacing: ",state,baishan,60000,", with: ",state,baisan,60000,")
+        let typo = try CLIHarness.run(["validate", scenario])
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("coal-mines.csv:2: row 1, region: unknown region 'baisan'"))
+        #expect(typo.stderr.contains("did you mean 'baishan'?"))
         // The bundled plan has none that validate can know.
         let clean = try CLIHarness.run(["validate", "--strict", Self.jilin])
         #expect(clean.status == 0, "\(clean.stderr)")

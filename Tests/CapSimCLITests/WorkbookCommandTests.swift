@@ -28,7 +28,7 @@ import CapSimTestSupport
         let result = try CLIHarness.run(["run", Self.jilin, "--out", out.path, "--xlsx", file.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Self.sheets(file) == ["要点 headline", "产能 capacity by prefecture", "产能合计 capacity totals", "职工 workers",
-                                          "费用 costs by payer", "债务 debt by creditor", "关闭 closures", "新建 openings"])
+                                          "费用 costs by payer", "债务 debt by creditor", "地区 prefectures", "关闭 closures", "新建 openings"])
         let headline = try Self.sheet(file, "要点 headline")
         #expect(headline.contains("<t>失业人数峰值</t>") && headline.contains("<t>unemployed at the peak</t>"))
         #expect(headline.contains("<v>15591</v>") && headline.contains("<v>9251</v>") && headline.contains("<v>2733</v>"))

@@ -20,6 +20,7 @@ import Testing
             AtomicOutput.Stream(name: "projections.csv") { try ProjectionTables.writeProjections(result, to: $0) },
             AtomicOutput.Stream(name: "closures.csv") { try ProjectionTables.writeClosures(result, facilities: scenario.facilities, to: $0) },
             AtomicOutput.Stream(name: "openings.csv") { try ProjectionTables.writeOpenings(result, facilities: scenario.facilities, to: $0) },
+            AtomicOutput.Stream(name: "prefectures.csv") { try PrefectureTable.write(scenario, result, to: $0) },
             AtomicOutput.Stream(name: "summary.json") { $0.raw(Array(summary.utf8)) },
         ], to: folder)
         return folder
@@ -65,6 +66,18 @@ import Testing
         let rows = headline.rows.filter { $0[0] == .text("警告 warning") }
         #expect(rows.count == warnings.count)
         #expect(rows.contains { $0[1] == .text("public-welfare: its share is 0") && $0[3] == .text("channel_receives_nobody") })
+    }
+
+    @Test func prefectureSheetNamesPrefecturesInChineseAndAddsUpToTheDisplaced() throws {
+        let tables = try RunWorkbook.tables(runFolder: try Self.jilinRunFolder())
+        let sheet = try #require(tables.first { $0.name == "地区 prefectures" })
+        #expect(sheet.columns.map(\.en) == ["sector", "prefecture", "metric", "unit", "2016", "2017", "2018", "2019", "2020"])
+        #expect(sheet.rows.contains { $0[1] == .text("白山市 baishan") })
+        // 65,000 coal workers displaced over the programme (README), here summed over prefectures.
+        let coal = sheet.rows.filter { $0[0] == .text("煤炭 coal") && $0[3] == .text("人") }
+        var displaced = 0.0
+        for r in coal { for cell in r[4...] { displaced += Self.number(cell) ?? 0 } }
+        #expect(displaced == 65_000)
     }
 
     @Test func aMalformedRunFileIsNamedWithItsLine() throws {
