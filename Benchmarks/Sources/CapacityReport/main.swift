@@ -27,14 +27,14 @@ do { jilin = try Scenario.load(path: path) } catch {
     FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
     exit(1)
 }
-var coalMarket: SectorMarket? = nil
-if markets {
+let coalMarket: SectorMarket? = {
+    guard markets else { return nil }
     let variant = root.appendingPathComponent("Scenarios/jilin-2016/variants/markets-coal.yaml").path
-    do { coalMarket = try Scenario.load(path: variant).policy.sectors[.coal]?.market } catch {
+    do { return try Scenario.load(path: variant).policy.sectors[.coal]?.market } catch {
         FileHandle.standardError.write(Data("\(variant): \(error)\n".utf8))
         exit(1)
     }
-}
+}()
 
 /// `count` capacity-only Jilin variants: mine threshold 30-49 from 2018, coal prices 0.8-1.2 × the plan's path.
 func batch(_ count: Int) -> ScenarioBatch {
