@@ -23,6 +23,9 @@ public struct BatchResult: Sendable {
     public var resettlement: ResettlementResult?
     /// Enterprise accounts and debt, when the policies model debt.
     public var finance: FinanceResult?
+    /// Prices, utilisation and cost-reduction investment of sector markets, when some scenario
+    /// gives some sector a market (docs/MODEL.md §2.7); nil otherwise.
+    public var market: MarketResult? = nil
 
     /// The value of `metric` for `group` in `year` and `scenario`.
     public func value(_ metric: Metric, group: AggregationGroup, year: Int, scenario: Int = 0) -> Double {

@@ -78,6 +78,9 @@ extension BatchResult {
         if let first = parts[0].finance {
             out.finance = FinanceResult.joined(parts.map { $0.finance! }, like: first)
         }
+        if parts.contains(where: { $0.market != nil }) {
+            out.market = MarketResult.joined(parts.map { $0.market ?? MarketResult(scenarioCount: $0.scenarioNames.count, years: $0.years) })
+        }
         return out
     }
 }

@@ -40,7 +40,7 @@ public enum Engine {
         let S = batch.policies.count, years = batch.years
         let columns = FacilityColumns(batch.facilities)
         let groups = AggregationGroup.groups(of: batch.facilities)
-        let policy = CompiledPolicy(batch.policies, columns: columns, years: years)
+        var policy = CompiledPolicy(batch.policies, columns: columns, years: years)
         let costKeyed = policy.targets.filter(\.keysDependOnScenario)
         let state = BatchState(
             columns: columns, baseYear: batch.baseYear, scenarioCount: S,
@@ -52,6 +52,10 @@ public enum Engine {
         var workforce = makeResettlementModel(batch, kernel: options.transitions)
         var finance = makeFinanceModel(batch)
         var workforceInputs = WorkforceYearInputs(scenarioCount: workforce == nil ? 0 : S)
+        // §2.7: sector markets, when some scenario gives some sector one; they overwrite the
+        // compiled price index (decision price) and utilisation of their (sector, year, scenario).
+        var market = MarketModel(batch, columns: columns)
+        if market != nil { market!.start(policy: &policy, state: state, columns: columns) }
 
         var values: [Matrix] = []
         values.reserveCapacity(years.count)
@@ -63,8 +67,9 @@ public enum Engine {
             state.closedBySector.fill(0)
             state.displacedBySector.fill(0)
             let closuresBefore = state.closures.count, openingsBefore = state.openings.count
+            if market != nil { market!.open(yearIndex: yearIndex, policy: &policy, state: state, columns: columns) }
             YearStep(columns: columns, policy: policy, state: state, aggregator: aggregator,
-                     yearIndex: yearIndex, year: year, baseYear: batch.baseYear).advance()
+                     yearIndex: yearIndex, year: year, baseYear: batch.baseYear, unitCost: market?.unitCost).advance()
             // The year's events in scenario order, each scenario's in the order they happened.
             state.openings.sortByScenario(from: openingsBefore, scenarioCount: S, scratch: state.openingScratch,
                                           starts: state.scenarioStarts) { $0.scenario }
@@ -79,12 +84,14 @@ public enum Engine {
                 state.openedThisYear.append(UnitEvent(facility: state.openings[k].facility, scenario: state.openings[k].scenario))
             }
 
+            if market != nil { market!.clear(yearIndex: yearIndex, policy: &policy, state: state, columns: columns) }
             if workforce != nil {
                 fill(&workforceInputs, state: state, policy: policy, yearIndex: yearIndex)
                 workforce!.step(yearIndex: yearIndex, year: year, inputs: workforceInputs)
             }
             if finance != nil {
-                finance!.step(yearIndex: yearIndex, year: year, closed: state.closedThisYear, opened: state.openedThisYear)
+                finance!.step(yearIndex: yearIndex, year: year, closed: state.closedThisYear, opened: state.openedThisYear,
+                              market: market?.inputs)
                 state.pendingExits.append(contentsOf: finance!.exits)
                 finance!.clearExits()
                 cancelPlannedUnitsOfExits(state)
@@ -99,7 +106,7 @@ public enum Engine {
             openings: openingEvents(state, columns: columns, years: years),
             blockedOpenings: blockedOpenings(state, columns: columns, policy: policy, endYear: batch.endYear),
             shortfalls: shortfallEvents(state, policy: policy, years: years),
-            resettlement: workforce?.result, finance: finance?.result)
+            resettlement: workforce?.result, finance: finance?.result, market: market?.result)
         if options.checkInvariants {
             if let violation = result.firstConservationViolation() ?? result.resettlement?.conservationViolations().first
                 ?? result.finance?.identityViolations().first {

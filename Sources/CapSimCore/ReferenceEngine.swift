@@ -35,6 +35,14 @@ public enum ReferenceEngine {
                          years: batch.years, policies: [$0])
         }
         var values: [Matrix] = []
+        // §2.7: sector markets, when any sector of the scenario has one.
+        var market = ReferenceMarket(policy: policy, facilities: facilities, years: batch.years)
+        let hasMarket = market.isOn
+        var utilisationNow = Sector.allCases.map { policy.sector($0).utilisation(in: batch.baseYear) }
+        func price(_ sector: Sector, _ year: Int) -> Double {
+            hasMarket ? market.decisionPrice(sector, year: year) : policy.sector(sector).priceIndex(in: year)
+        }
+        func cost(_ i: Int) -> Double { hasMarket ? market.unitCost(i) : facilities[i].unitCostYuanPerTonne }
 
         func remainingReserve(_ f: Facility, _ year: Int) -> Double {
             (f.reserveYears ?? .infinity) - Double(year - batch.baseYear - 1)
@@ -43,7 +51,7 @@ public enum ReferenceEngine {
 
         func record(year: Int, closed: Set<Int>, opened: Set<Int>) {
             var m = Matrix(rowCount: groups.count, columnCount: Metric.allCases.count)
-            let utilisation = { (f: Facility) in policy.sector(f.sector).utilisation(in: year) }
+            let utilisation = { (f: Facility) in utilisationNow[f.sector.index] }
             for (g, group) in groups.enumerated() {
                 for (i, f) in facilities.enumerated() where group.contains(f) {
                     let operating = status[i] == .operating
@@ -61,8 +69,12 @@ public enum ReferenceEngine {
             values.append(m)
         }
 
+        if hasMarket {
+            utilisationNow = market.clear(yearIndex: 0, year: batch.baseYear, operating: { status[$0] == .operating }).utilisation
+        }
         record(year: batch.baseYear, closed: [], opened: [])
         for (yearIndex, year) in batch.years.enumerated().dropFirst() {
+            if hasMarket { market.open(year: year, operating: { status[$0] == .operating }) }
             var operatingWorkers = [Double](repeating: 0, count: Sector.allCases.count)
             for (i, f) in facilities.enumerated() where status[i] == .operating {
                 operatingWorkers[f.sector.index] += Double(f.workers)
@@ -108,8 +120,8 @@ public enum ReferenceEngine {
                         measured = remainingReserve(f, year)
                         fires = measured < threshold
                     case .costAbovePrice:
-                        measured = f.unitCostYuanPerTonne
-                        limit = f.priceYuanPerTonne * policy.sector(f.sector).priceIndex(in: year) * (1 + threshold)
+                        measured = cost(i)
+                        limit = f.priceYuanPerTonne * price(f.sector, year) * (1 + threshold)
                         fires = measured > limit
                     case .logisticsAbove: (measured, fires) = (f.logisticsKm, f.logisticsKm > threshold)
                     case .safetyFlag: (measured, limit, fires) = (f.safetyFlag ? 1 : 0, 1, f.safetyFlag)
@@ -123,13 +135,14 @@ public enum ReferenceEngine {
                 guard let goal = target.capacityClosedByYear[year] else { continue }
                 let needed = goal - 1e-9 * max(1, goal)
                 if closedInSector[target.sector, default: 0] >= needed { continue }
-                func key(_ k: PriorityKey, _ f: Facility) -> Double {
+                func key(_ k: PriorityKey, _ i: Int) -> Double {
+                    let f = facilities[i]
                     switch k {
                     case .smallest: return f.size
                     case .largest: return -f.size
                     case .shortestReserve: return remainingReserve(f, year)
                     case .highestCost:
-                        return -(f.unitCostYuanPerTonne - f.priceYuanPerTonne * policy.sector(f.sector).priceIndex(in: year))
+                        return -(cost(i) - f.priceYuanPerTonne * price(f.sector, year))
                     case .highestLogistics: return -f.logisticsKm
                     case .oldest: return Double(f.startYear)
                     }
@@ -141,7 +154,7 @@ public enum ReferenceEngine {
                         && (target.region == nil || f.region == target.region)
                 }.sorted { a, b in
                     for k in target.priority {
-                        let (x, y) = (key(k, facilities[a]), key(k, facilities[b]))
+                        let (x, y) = (key(k, a), key(k, b))
                         if x != y { return x < y }
                     }
                     return a < b
@@ -180,9 +193,12 @@ public enum ReferenceEngine {
                 workers!.step(yearIndex: yearIndex, year: year, displaced: [displaced], capacityCut: [cut],
                               targets: [goals], operatingWorkersLastYear: [operatingWorkers])
             }
+            // §2.7: the market clears on the capacity operating at the end of the year.
+            let booked = hasMarket ? market.clear(yearIndex: yearIndex, year: year, operating: { status[$0] == .operating }) : nil
+            utilisationNow = booked?.utilisation ?? Sector.allCases.map { policy.sector($0).utilisation(in: year) }
             if books != nil {
                 books!.step(yearIndex: yearIndex, year: year, scenario: 0, policy: policy, facilities: facilities,
-                            operating: { status[$0] == .operating }, closed: closed)
+                            operating: { status[$0] == .operating }, closed: closed, market: booked)
                 exits = books!.exits[0]
                 books!.exits[0] = []
                 for exit in exits where status[exit.facility] == .planned { status[exit.facility] = .closed }
@@ -197,6 +213,6 @@ public enum ReferenceEngine {
         }
         return BatchResult(scenarioNames: batch.scenarioNames, years: batch.years, groups: groups, valuesByYear: values,
                            closures: closures, openings: openings, blockedOpenings: blocked, shortfalls: shortfalls,
-                           resettlement: workers?.result, finance: books?.result)
+                           resettlement: workers?.result, finance: books?.result, market: hasMarket ? market.result : nil)
     }
 }

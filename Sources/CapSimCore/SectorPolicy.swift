@@ -10,6 +10,9 @@ public struct SectorPolicy: Sendable, Equatable {
     public var priceIndexByYear: [Int: Double]
     /// Capacity that must be retired per unit of new capacity (减量置换; 1 = equal replacement).
     public var replacementRatio: Double
+    /// The sector's market when price and utilisation answer to capacity; nil (the default) keeps
+    /// the fixed paths above (docs/MODEL.md §2.7).
+    public var market: SectorMarket?
 
     /// The defaults: full utilisation, prices as tabled, equal replacement.
     public static let defaults = SectorPolicy(utilisation: 1, utilisationByYear: [:], priceIndex: 1,
@@ -17,12 +20,13 @@ public struct SectorPolicy: Sendable, Equatable {
 
     /// Creates a sector policy.
     public init(utilisation: Double, utilisationByYear: [Int: Double] = [:], priceIndex: Double = 1,
-                priceIndexByYear: [Int: Double] = [:], replacementRatio: Double = 1) {
+                priceIndexByYear: [Int: Double] = [:], replacementRatio: Double = 1, market: SectorMarket? = nil) {
         self.utilisation = utilisation
         self.utilisationByYear = utilisationByYear
         self.priceIndex = priceIndex
         self.priceIndexByYear = priceIndexByYear
         self.replacementRatio = replacementRatio
+        self.market = market
     }
 
     /// Utilisation that applies in `year`.

@@ -51,6 +51,15 @@ extension Scenario {
                 out.append("    priceIndex \(y): \(decimalText(x))")
             }
             out.append("    replacementRatio: \(decimalText(p.replacementRatio))\(mark(path + ".replacementRatio"))")
+            if let m = p.market {  // Scenario+Markets.swift; docs/MODEL.md §2.7
+                out.append("    market: demand \(decimalText(m.demand10kt)) 10kt"
+                           + m.demandByYear.sorted(by: { $0.key < $1.key }).map { " (\($0.key): \(decimalText($0.value)))" }.joined()
+                           + ", elasticity \(decimalText(m.elasticity)), reference price index \(decimalText(m.referencePriceIndex))"
+                           + " at utilisation \(decimalText(m.referenceUtilisation)), ceiling \(decimalText(m.utilisationCeiling)),"
+                           + " price index in [\(decimalText(m.priceIndexFloor)), \(decimalText(m.priceIndexCap))],"
+                           + " depletion \(decimalText(m.depletionRate))/yr, cost reduction \(decimalText(m.costReductionRate))/yr"
+                           + " up to \(decimalText(m.costReductionLimit)), payback \(decimalText(m.investmentPaybackYears)) years")
+            }
         }
         out.append("rules: (applied in this order every year)")
         for (i, r) in policy.rules.enumerated() {

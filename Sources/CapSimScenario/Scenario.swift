@@ -54,7 +54,8 @@ public struct Scenario: Sendable {
 extension Scenario {
     static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
                           "workforce", "resettlement", "enterpriseTables", "finance", "entities", "regions"]
-    static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "priceIndexByYear", "replacementRatio"]
+    static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "priceIndexByYear", "replacementRatio",
+                             "market"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
                            "owner", "region", "facilities", "year"]
     static let targetKeys = ["id", "sector", "capacityClosedByYear", "priority", "owner", "region"]
@@ -330,6 +331,7 @@ extension Scenario {
             policy.replacementRatio = reader.number(n, path + ".replacementRatio",
                                                     expectation: "a ratio ≥ 0 (retired per unit of new capacity)", limit: ScenarioLimits.replacementRatio) { $0 >= 0 } ?? 1
         } else { defaulted.insert(path + ".replacementRatio") }
+        if let n = map["market"] { policy.market = resolveMarket(sector, n, &reader) }  // Scenario+Markets.swift
         return policy
     }
 

@@ -15,6 +15,8 @@ import Foundation
 
 let arguments = CommandLine.arguments
 let once = arguments.contains("--once")
+// `--markets`: the coal market of variants/markets-coal.yaml on in every scenario (docs/MODEL.md §2.7).
+let markets = arguments.contains("--markets")
 let count = arguments.firstIndex(of: "--scenarios").flatMap { Int(arguments[$0 + 1]) } ?? 1000
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -25,6 +27,14 @@ do { jilin = try Scenario.load(path: path) } catch {
     FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
     exit(1)
 }
+let coalMarket: SectorMarket? = {
+    guard markets else { return nil }
+    let variant = root.appendingPathComponent("Scenarios/jilin-2016/variants/markets-coal.yaml").path
+    do { return try Scenario.load(path: variant).policy.sectors[.coal]?.market } catch {
+        FileHandle.standardError.write(Data("\(variant): \(error)\n".utf8))
+        exit(1)
+    }
+}()
 
 /// `count` capacity-only Jilin variants: mine threshold 30-49 from 2018, coal prices 0.8-1.2 × the plan's path.
 func batch(_ count: Int) -> ScenarioBatch {
@@ -37,6 +47,7 @@ func batch(_ count: Int) -> ScenarioBatch {
         p.rules[rule].thresholdByYear = p.rules[rule].thresholdByYear.mapValues { _ in Double(30 + i % 20) }
         let factor = 0.8 + 0.4 * Double(i % 11) / 10
         p.sectors[.coal]!.priceIndexByYear = coal.priceIndexByYear.mapValues { $0 * factor }
+        p.sectors[.coal]!.market = coalMarket
         return p
     }
     return ScenarioBatch(facilities: jilin.facilities, baseYear: jilin.baseYear, endYear: jilin.endYear,

@@ -15,10 +15,12 @@
 struct CompiledPolicy {
     let scenarioCount: Int
     let yearCount: Int
-    /// Share of operating capacity producing output: `[(σ · yearCount + y) · S + s]`.
-    let utilisation: [Double]
-    /// Price multiplier: `[(σ · yearCount + y) · S + s]`.
-    let priceIndex: [Double]
+    /// Share of operating capacity producing output: `[(σ · yearCount + y) · S + s]`. Where the
+    /// sector has a market (§2.7), `MarketModel.clear` overwrites row y with the year's utilisation.
+    var utilisation: [Double]
+    /// Price multiplier: `[(σ · yearCount + y) · S + s]`. Where the sector has a market (§2.7),
+    /// `MarketModel.open` overwrites row y with the decision price (last year's clearing price).
+    var priceIndex: [Double]
     /// Capacity retired per unit of new capacity (the model's ratio has no year): `[σ · S + s]`.
     let replacementRatio: [Double]
     /// The sector's largest target in the year, 10 kt/yr, 0 where none: `[(σ · yearCount + y) · S + s]`.
@@ -264,8 +266,12 @@ struct CompiledTarget {
     }
 
     /// Sort keys of every candidate, `[position · keyCount + k]`; smaller closes first.
+    ///
+    /// `unitCost`, when markets move costs (§2.7), points at the scenario's cost of facility 0,
+    /// the cost of facility `f` being at `unitCost[f · scenarioCount]`; nil uses the tabled costs.
     static func fillKeys(_ keys: UnsafeMutablePointer<Double>, priority: [PriorityKey], candidates: [Int],
-                         columns: FacilityColumns, year: Int, baseYear: Int, priceIndex: Double) {
+                         columns: FacilityColumns, year: Int, baseYear: Int, priceIndex: Double,
+                         unitCost: UnsafeMutablePointer<Double>? = nil, scenarioCount: Int = 0) {
         let K = priority.count
         for (i, f) in candidates.enumerated() {
             for (k, key) in priority.enumerated() {
@@ -274,7 +280,9 @@ struct CompiledTarget {
                 case .smallest: v = columns.size[f]
                 case .largest: v = -columns.size[f]
                 case .shortestReserve: v = columns.remainingReserve(f, year: year, baseYear: baseYear)
-                case .highestCost: v = -(columns.cost[f] - columns.price[f] * priceIndex)
+                case .highestCost:
+                    let cost = unitCost.map { $0[f * scenarioCount] } ?? columns.cost[f]
+                    v = -(cost - columns.price[f] * priceIndex)
                 case .highestLogistics: v = -columns.logistics[f]
                 case .oldest: v = Double(columns.startYear[f])
                 }

@@ -13,6 +13,9 @@ struct YearStep {
     let yearIndex: Int
     let year: Int
     let baseYear: Int
+    /// The year's unit costs `[f · S + s]`, yuan/t, when some sector has a market (§2.7); nil
+    /// compares the tabled costs.
+    var unitCost: Buffer<Double>? = nil
 
     /// Relative slack when comparing sums of capacities with a target or a credit, so that a
     /// table whose capacities add up to the target exactly in decimal also does so in binary.
@@ -104,6 +107,18 @@ struct YearStep {
                 }
             case .costAbovePrice:
                 policy.priceIndex.withUnsafeBufferPointer { pb in
+                    if let unitCost {
+                        // §2.7: each scenario's own unit cost of the year.
+                        for f in rule.candidates {
+                            let price = columns.price[f], row = status + f * S, costs = unitCost.base + f * S
+                            let index = pb.baseAddress! + (columns.sectorIndex[f] * Y + y) * S
+                            for s in 0..<S where row[s] == Self.operating {
+                                let limit = price * index[s] * (1 + t[s])
+                                if costs[s] > limit { close(f, s, cause: cause, measured: costs[s], limit: limit) }
+                            }
+                        }
+                        return
+                    }
                     for f in rule.candidates {
                         let cost = columns.cost[f], price = columns.price[f], row = status + f * S
                         let index = pb.baseAddress! + (columns.sectorIndex[f] * Y + y) * S
@@ -146,9 +161,11 @@ struct YearStep {
             }
             if target.keysDependOnScenario {
                 let index = policy.priceIndex[(target.sectorIndex * Y + y) * S + s]
-                if sortedFor != index.bitPattern {
+                // With market costs (§2.7) every scenario has its own costs, so its own order.
+                if sortedFor != index.bitPattern || unitCost != nil {
                     CompiledTarget.fillKeys(state.sortKeys.base, priority: target.priority, candidates: target.candidates,
-                                            columns: columns, year: year, baseYear: baseYear, priceIndex: index)
+                                            columns: columns, year: year, baseYear: baseYear, priceIndex: index,
+                                            unitCost: unitCost.map { $0.base + s }, scenarioCount: S)
                     PriorityOrder.sort(UnsafeMutableBufferPointer(start: state.sortOrder.base, count: n),
                                        keys: state.sortKeys.base, keyCount: target.priority.count)
                     sortedFor = index.bitPattern

@@ -180,7 +180,12 @@ struct FinanceModel {
     ///   - closed: units closed this year (exits included), in scenario order and, within a
     ///     scenario, in the order the capacity step closed them.
     ///   - opened: units opened this year.
-    mutating func step(yearIndex y: Int, year: Int, closed: [UnitEvent], opened: [UnitEvent]) {
+    ///
+    /// `market`, when some sector of the batch has a market, gives the year's price index,
+    /// utilisation and unit costs in place of the fixed paths, and the cost-reduction investment
+    /// booked as operating cost (docs/MODEL.md §2.7).
+    mutating func step(yearIndex y: Int, year: Int, closed: [UnitEvent], opened: [UnitEvent],
+                       market: MarketYearInputs? = nil) {
         let S = scenarioCount
         for i in 0..<(enterpriseCount * S) {
             revenue[i] = 0
@@ -198,7 +203,7 @@ struct FinanceModel {
             bookValue[k] -= w
             writeDown[Int(owner[k]) * S + s] += w
         }
-        accumulateOperations(yearIndex: y)
+        if let market { accumulateOperations(market) } else { accumulateOperations(yearIndex: y) }
         // Every enterprise's accounts before any lever: a lever may send assets and debt to a
         // holding entity, which receives them after its own accounts of the year (§8.0).
         for e in 0..<enterpriseCount {
@@ -247,6 +252,26 @@ struct FinanceModel {
                 revenue[i] += tonnes * price * policy.priceIndex[path + s]
                 cost[i] += tonnes * unitCost
                 operatingCapacity[i] += cap
+            }
+        }
+    }
+
+    /// `accumulateOperations(yearIndex:)` at the market's prices, utilisation and unit costs; each
+    /// unit's investment is added to its owner's cost after its operating cost (table order).
+    private mutating func accumulateOperations(_ market: MarketYearInputs) {
+        let S = scenarioCount
+        for f in 0..<facilityCount {
+            let cap = unitCapacity[f], price = unitPrice[f], sector = unitSector[f] * S
+            for s in 0..<S {
+                let i = Int(owner[f * S + s]) * S + s
+                if operating[f * S + s] {
+                    let tonnes = cap * market.utilisation[sector + s] * 10_000
+                    revenue[i] += tonnes * price * market.priceIndex[sector + s]
+                    cost[i] += tonnes * market.unitCost[f * S + s]
+                    operatingCapacity[i] += cap
+                }
+                let invested = market.investment[f * S + s]
+                if invested > 0 { cost[i] += invested }
             }
         }
     }

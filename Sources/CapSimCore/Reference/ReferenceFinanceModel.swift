@@ -179,19 +179,35 @@ struct ReferenceFinanceModel {
     ///   - operating: whether each facility operates at the end of the year.
     ///   - closed: facilities closed this year.
     ///   - facilities: the facility table.
+    ///   - market: the year's market prices, utilisation, unit costs and investment when some sector
+    ///     has a market (docs/MODEL.md §2.7); nil books the fixed paths.
     mutating func step(yearIndex y: Int, year: Int, scenario s: Int, policy: Policy, facilities: [Facility],
-                       operating: (Int) -> Bool, closed: [Int]) {
+                       operating: (Int) -> Bool, closed: [Int], market: ReferenceMarketYear? = nil) {
         let finance = policies[s]
         let n = enterprises.count
         var revenue = [Double](repeating: 0, count: n), cost = revenue, opCapacity = revenue, writeDown = revenue
-        for f in 0..<facilityCount where operating(f) {
-            let facility = facilities[f]
-            let sector = policy.sector(facility.sector)
-            let tonnes = facility.capacity10ktPerYear * sector.utilisation(in: year) * 10_000
-            let e = owner[s * facilityCount + f]
-            revenue[e] += tonnes * facility.priceYuanPerTonne * sector.priceIndex(in: year)
-            cost[e] += tonnes * facility.unitCostYuanPerTonne
-            opCapacity[e] += facility.capacity10ktPerYear
+        if let market {
+            for f in 0..<facilityCount {
+                let facility = facilities[f], σ = facility.sector.index
+                let e = owner[s * facilityCount + f]
+                if operating(f) {
+                    let tonnes = facility.capacity10ktPerYear * market.utilisation[σ] * 10_000
+                    revenue[e] += tonnes * facility.priceYuanPerTonne * market.priceIndex[σ]
+                    cost[e] += tonnes * market.unitCost[f]
+                    opCapacity[e] += facility.capacity10ktPerYear
+                }
+                if market.investment[f] > 0 { cost[e] += market.investment[f] }
+            }
+        } else {
+            for f in 0..<facilityCount where operating(f) {
+                let facility = facilities[f]
+                let sector = policy.sector(facility.sector)
+                let tonnes = facility.capacity10ktPerYear * sector.utilisation(in: year) * 10_000
+                let e = owner[s * facilityCount + f]
+                revenue[e] += tonnes * facility.priceYuanPerTonne * sector.priceIndex(in: year)
+                cost[e] += tonnes * facility.unitCostYuanPerTonne
+                opCapacity[e] += facility.capacity10ktPerYear
+            }
         }
         for f in closed {
             let k = s * facilityCount + f
