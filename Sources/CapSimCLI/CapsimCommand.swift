@@ -29,7 +29,7 @@ public struct CapsimCommand: ParsableCommand {
             """,
         subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, GenerateCommand.self,
                       ChartCommand.self, SweepCommand.self, MergeCommand.self, AnalyzeCommand.self, ClusterCommand.self,
-                      XLSXCommand.self, ServeCommand.self])
+                      XLSXCommand.self, ServeCommand.self, EndStateCommand.self])
 
     public init() {}
 }

@@ -72,6 +72,15 @@ public struct RunCommand: ParsableCommand {
         if result.finance != nil {
             files.append(AtomicOutput.Stream(name: "enterprises.csv") { try ProjectionTables.writeEnterpriseAccounts(result, to: $0) })
         }
+        // Only for scenarios that list capacity changes or output targets (docs/SCENARIO-FORMAT.md).
+        if !loaded.policy.capacityChanges.isEmpty {
+            files.append(AtomicOutput.Stream(name: "capacity-changes.csv") {
+                try ProjectionTables.writeCapacityChanges(result, facilities: loaded.facilities, to: $0)
+            })
+        }
+        if !loaded.policy.outputTargets.isEmpty {
+            files.append(AtomicOutput.Stream(name: "output-shortfalls.csv") { try ProjectionTables.writeOutputShortfalls(result, to: $0) })
+        }
         var runSummary = RunSummary(scenario: loaded, result: result)
         if let base = try variantBase(of: loaded),
            let same = ScenarioWarnings.variantWithoutEffect(loaded, result: result, baseResult: base) {
@@ -100,6 +109,16 @@ public struct RunCommand: ParsableCommand {
             let f = loaded.facilities[b.facility]
             print("warning: new unit \(f.id) (\(f.name)) did not open: replacement needs "
                   + "\(decimalText(b.creditNeeded10kt)) 10kt/yr retired, \(f.enterprise) has \(decimalText(b.creditAvailable10kt))")
+        }
+        for b in result.blockedCapacityChanges {
+            let f = loaded.facilities[b.facility]
+            print("warning: capacity change \(b.change) of \(f.id) (\(f.name)) due \(b.year) did not apply: \(b.reason.rawValue)"
+                  + (b.reason == .insufficientCredit ? ", replacement needs \(decimalText(b.creditNeeded10kt)) 10kt/yr retired, "
+                     + "\(f.enterprise) has \(decimalText(b.creditAvailable10kt))" : ""))
+        }
+        for s in result.outputShortfalls {
+            print("warning: output target \(s.target) in \(s.year) not met: \(decimalText(s.output10kt)) of "
+                  + "\(decimalText(s.goal10kt)) 10kt at utilisation \(decimalText(s.ceiling)) (the ceiling)")
         }
         printWarnings(warnings)
         print("wrote " + files.map { "\(out)/\($0.name)" }.joined(separator: ", ")

@@ -26,6 +26,12 @@ public struct BatchResult: Sendable {
     /// Prices, utilisation and cost-reduction investment of sector markets, when some scenario
     /// gives some sector a market (docs/MODEL.md §2.7); nil otherwise.
     public var market: MarketResult? = nil
+    /// Capacity changes of existing units that applied, ordered like closures.
+    public var capacityChanges: [CapacityChangeEvent] = []
+    /// Capacity changes that did not apply, with their reason, by scenario.
+    public var blockedCapacityChanges: [BlockedCapacityChange] = []
+    /// Years whose output target was out of reach at the utilisation ceiling, by scenario and year.
+    public var outputShortfalls: [OutputShortfall] = []
 
     /// The value of `metric` for `group` in `year` and `scenario`.
     public func value(_ metric: Metric, group: AggregationGroup, year: Int, scenario: Int = 0) -> Double {

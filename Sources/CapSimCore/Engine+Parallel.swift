@@ -65,7 +65,13 @@ extension BatchResult {
         out.openings = []
         out.blockedOpenings = []
         out.shortfalls = []
+        out.capacityChanges = []
+        out.blockedCapacityChanges = []
+        out.outputShortfalls = []
         for part in parts {
+            out.capacityChanges += part.capacityChanges.map { var e = $0; e.scenario += offset; return e }
+            out.blockedCapacityChanges += part.blockedCapacityChanges.map { var e = $0; e.scenario += offset; return e }
+            out.outputShortfalls += part.outputShortfalls.map { var e = $0; e.scenario += offset; return e }
             out.closures += part.closures.map { var e = $0; e.scenario += offset; return e }
             out.openings += part.openings.map { var e = $0; e.scenario += offset; return e }
             out.blockedOpenings += part.blockedOpenings.map { var e = $0; e.scenario += offset; return e }

@@ -43,7 +43,7 @@ public enum Engine {
         var policy = CompiledPolicy(batch.policies, columns: columns, years: years)
         let costKeyed = policy.targets.filter(\.keysDependOnScenario)
         let state = BatchState(
-            columns: columns, baseYear: batch.baseYear, scenarioCount: S,
+            columns: columns, policy: policy, baseYear: batch.baseYear, scenarioCount: S,
             scratchKeys: costKeyed.map { $0.candidates.count * $0.priority.count }.max() ?? 0,
             scratchOrder: costKeyed.map(\.candidates.count).max() ?? 0)
         let aggregator = Aggregator(groups: groups, facilities: batch.facilities, columns: columns,
@@ -59,7 +59,11 @@ public enum Engine {
 
         var values: [Matrix] = []
         values.reserveCapacity(years.count)
-        values.append(aggregator.row(yearIndex: 0, policy: policy))
+        if policy.output.any {
+            YearStep(columns: columns, policy: policy, state: state, aggregator: aggregator,
+                     yearIndex: 0, year: batch.baseYear, baseYear: batch.baseYear).settleOutput()
+        }
+        values.append(aggregator.row(yearIndex: 0, policy: policy, utilisation: state.utilisation))
         for (yearIndex, year) in years.enumerated().dropFirst() {
             if workforce != nil {
                 copy(state.operatingWorkersBySector, into: &workforceInputs.operatingWorkersLastYear)
@@ -68,6 +72,7 @@ public enum Engine {
             state.displacedBySector.fill(0)
             let closuresBefore = state.closures.count, openingsBefore = state.openings.count
             if market != nil { market!.open(yearIndex: yearIndex, policy: &policy, state: state, columns: columns) }
+            let changesBefore = state.changes.count
             YearStep(columns: columns, policy: policy, state: state, aggregator: aggregator,
                      yearIndex: yearIndex, year: year, baseYear: batch.baseYear, unitCost: market?.unitCost).advance()
             // The year's events in scenario order, each scenario's in the order they happened.
@@ -96,17 +101,23 @@ public enum Engine {
                 finance!.clearExits()
                 cancelPlannedUnitsOfExits(state)
             }
-            values.append(aggregator.row(yearIndex: yearIndex, policy: policy))
+            values.append(aggregator.row(yearIndex: yearIndex, policy: policy, utilisation: state.utilisation))
             aggregator.clearChanges(closures: state.closures, from: closuresBefore,
-                                    openings: state.openings, from: openingsBefore)
+                                    openings: state.openings, from: openingsBefore,
+                                    changes: state.changes, from: changesBefore, changedFacility: policy.changes.facility)
         }
-        let result = BatchResult(
+        var result = BatchResult(
             scenarioNames: batch.scenarioNames, years: years, groups: groups, valuesByYear: values,
             closures: closureEvents(state, columns: columns, policy: policy, years: years, enterprises: batch.enterprises),
             openings: openingEvents(state, columns: columns, years: years),
             blockedOpenings: blockedOpenings(state, columns: columns, policy: policy, endYear: batch.endYear),
             shortfalls: shortfallEvents(state, policy: policy, years: years),
             resettlement: workforce?.result, finance: finance?.result, market: market?.result)
+        if policy.changes.count > 0 {
+            result.capacityChanges = changeEvents(state, columns: columns, policy: policy, years: years)
+            result.blockedCapacityChanges = blockedChanges(state, columns: columns, policy: policy, years: years)
+        }
+        if policy.output.any { result.outputShortfalls = outputShortfallEvents(state, policy: policy, years: years) }
         if options.checkInvariants {
             if let violation = result.firstConservationViolation() ?? result.resettlement?.conservationViolations().first
                 ?? result.finance?.identityViolations().first {
@@ -163,7 +174,7 @@ public enum Engine {
                 cause = .target(id: target.id, targetCapacity: r.measured, closedBefore: r.limit, priority: target.priority)
             }
             return ClosureEvent(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], facility: Int(r.facility),
-                                capacity10ktPerYear: columns.capacity[Int(r.facility)], cause: cause)
+                                capacity10ktPerYear: r.capacity, cause: cause)
         }
     }
 
@@ -219,5 +230,64 @@ public enum Engine {
         precondition(policies.count == batch.policies.count, "either every scenario of a batch models debt or none")
         return FinanceModel(enterprises: batch.enterprises, facilities: batch.facilities, baseYear: batch.baseYear,
                             years: batch.years, policies: batch.policies)
+    }
+
+    /// The capacity changes that applied, by scenario, then year, then the order they applied in.
+    static func changeEvents(_ state: BatchState, columns: FacilityColumns, policy: CompiledPolicy,
+                             years: [Int]) -> [CapacityChangeEvent] {
+        let S = state.scenarioCount, changes = policy.changes
+        state.changes.sortByScenario(scenarioCount: S, scratch: RecordLog(reserving: state.changes.count),
+                                     starts: state.scenarioStarts) { $0.scenario }
+        return state.changes.records.map { r in
+            let c = Int(r.change), i = c * S + Int(r.scenario)
+            return CapacityChangeEvent(scenario: Int(r.scenario), year: years[Int(r.yearIndex)], facility: changes.facility[c],
+                                       change: changes.ids[c], capacityBefore10kt: r.capacityBefore,
+                                       capacityChange10kt: changes.change[i], workersChange: r.workers,
+                                       investmentYuan: changes.investment[i], creditUsed10kt: r.creditUsed,
+                                       creditAvailable10kt: r.creditAvailable, ratio: r.ratio)
+        }
+    }
+
+    /// The capacity changes that did not apply, by scenario: those given up during the run in the
+    /// order they were, then the expansions still waiting at the end year in list order.
+    static func blockedChanges(_ state: BatchState, columns: FacilityColumns, policy: CompiledPolicy,
+                               years: [Int]) -> [BlockedCapacityChange] {
+        let S = state.scenarioCount, changes = policy.changes, endYear = years[years.count - 1]
+        var bySenario = [[BlockedCapacityChange]](repeating: [], count: S)
+        func event(_ c: Int, _ s: Int, _ reason: CapacityChangeBlock, needed: Double, available: Double,
+                   ratio: Double) -> BlockedCapacityChange {
+            BlockedCapacityChange(scenario: s, year: changes.year[c * S + s], facility: changes.facility[c],
+                                  change: changes.ids[c], capacityChange10kt: changes.change[c * S + s], reason: reason,
+                                  creditNeeded10kt: needed, creditAvailable10kt: available, ratio: ratio)
+        }
+        for r in state.blockedChanges.records {
+            let s = Int(r.scenario)
+            bySenario[s].append(event(Int(r.change), s, CapacityChangeBlock.allCases[Int(r.reason)],
+                                      needed: r.creditNeeded, available: r.creditAvailable, ratio: r.ratio))
+        }
+        for s in 0..<S {
+            for c in 0..<changes.count {
+                let i = c * S + s, delta = changes.change[i]
+                guard delta > 0, changes.year[i] <= endYear,
+                      state.changeStatus[i] == ChangeStatus.pending.rawValue else { continue }
+                let f = changes.facility[c], unit = state.status[f * S + s]
+                let ratio = policy.replacementRatio[columns.sectorIndex[f] * S + s]
+                let reason: CapacityChangeBlock = unit == UnitStatus.operating.rawValue ? .insufficientCredit
+                    : unit == UnitStatus.planned.rawValue ? .unitNotOpen : .unitClosed
+                bySenario[s].append(event(c, s, reason, needed: ratio * delta,
+                                          available: state.credit[columns.creditPool[f] * S + s], ratio: ratio))
+            }
+        }
+        return bySenario.flatMap { $0 }
+    }
+
+    static func outputShortfallEvents(_ state: BatchState, policy: CompiledPolicy, years: [Int]) -> [OutputShortfall] {
+        var bySenario = [[OutputShortfall]](repeating: [], count: state.scenarioCount)
+        for r in state.outputShortfalls.records {
+            bySenario[Int(r.scenario)].append(OutputShortfall(
+                scenario: Int(r.scenario), year: years[Int(r.yearIndex)], target: policy.output.ids[Int(r.target)],
+                goal10kt: r.goal, output10kt: r.output, capacity10ktPerYear: r.capacity, ceiling: r.ceiling))
+        }
+        return bySenario.flatMap { $0 }
     }
 }

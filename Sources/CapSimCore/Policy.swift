@@ -12,11 +12,20 @@ public struct Policy: Sendable, Equatable {
     public var resettlement: ResettlementPolicy?
     /// Enterprise accounts and debt levers; nil when the scenario does not model debt.
     public var finance: FinancePolicy?
+    /// Expansions and partial reductions of existing units, applied in list order (docs/MODEL.md §2.0b, §2.5b).
+    public var capacityChanges: [CapacityChange]
+    /// Targets on sectors' output, met by utilisation (docs/MODEL.md §2.6b).
+    public var outputTargets: [OutputTarget]
+    /// Replacement credit held at the start, per (enterprise, sector); none by default (§2.4).
+    public var replacementCredit: [ReplacementCredit] = []
 
     /// Creates a policy.
     public init(rules: [ClosureRule] = [], targets: [ClosureTarget] = [],
                 sectors: [Sector: SectorPolicy] = [:], resettlement: ResettlementPolicy? = nil,
-                finance: FinancePolicy? = nil) {
+                finance: FinancePolicy? = nil, capacityChanges: [CapacityChange] = [],
+                outputTargets: [OutputTarget] = []) {
+        self.capacityChanges = capacityChanges
+        self.outputTargets = outputTargets
         self.rules = rules
         self.targets = targets
         self.sectors = sectors

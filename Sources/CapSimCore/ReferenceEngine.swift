@@ -23,6 +23,7 @@ public enum ReferenceEngine {
         let groups = AggregationGroup.groups(of: facilities)
         var status = facilities.map { $0.startYear <= batch.baseYear ? Status.operating : Status.planned }
         var credit: [String: Double] = [:]  // "enterprise/sector" → capacity retired, not yet used
+        for c in policy.replacementCredit { credit[c.enterprise + "/" + c.sector.rawValue, default: 0] += c.credit10kt }
         var closures: [ClosureEvent] = [], openings: [OpeningEvent] = [], shortfalls: [TargetShortfall] = []
         var exits: [(facility: Int, enterprise: String)] = []
         var workers = policy.resettlement.map {
@@ -43,27 +44,61 @@ public enum ReferenceEngine {
             hasMarket ? market.decisionPrice(sector, year: year) : policy.sector(sector).priceIndex(in: year)
         }
         func cost(_ i: Int) -> Double { hasMarket ? market.unitCost(i) : facilities[i].unitCostYuanPerTonne }
+        // Capacity changes (§2.0b, §2.5b): each unit's current capacity and workers, and where each change stands.
+        var capacity = facilities.map(\.capacity10ktPerYear)
+        var unitWorkers = facilities.map { Double($0.workers) }
+        let changes = policy.capacityChanges.compactMap { c in facilities.firstIndex { $0.id == c.facility }.map { (c, $0) } }
+        enum ChangeState { case pending, applied, blocked }
+        var changeState = [ChangeState](repeating: .pending, count: changes.count)
+        var changeEvents: [CapacityChangeEvent] = [], blockedChanges: [BlockedCapacityChange] = []
+        var outputShortfalls: [OutputShortfall] = []
+        // The utilisation of each sector in the year being recorded (§2.6b).
+        func utilisation(_ sector: Sector, _ year: Int) -> Double {
+            let u0 = policy.sector(sector).utilisation(in: year)
+            var chosen: OutputTarget?
+            for t in policy.outputTargets where t.sector == sector {
+                if let g = t.outputByYear[year], chosen == nil || g > chosen!.outputByYear[year]! { chosen = t }
+            }
+            guard let target = chosen, let goal = target.outputByYear[year] else { return u0 }
+            var operating = 0.0
+            for (i, f) in facilities.enumerated() where f.sector == sector && status[i] == .operating { operating += capacity[i] }
+            let u = operating > 0 ? max(u0, min(target.utilisationCeiling, goal / operating)) : u0
+            if operating * u < goal - 1e-9 * max(1, goal) {
+                outputShortfalls.append(OutputShortfall(scenario: 0, year: year, target: target.id, goal10kt: goal,
+                                                        output10kt: operating * u, capacity10ktPerYear: operating,
+                                                        ceiling: target.utilisationCeiling))
+            }
+            return u
+        }
 
         func remainingReserve(_ f: Facility, _ year: Int) -> Double {
             (f.reserveYears ?? .infinity) - Double(year - batch.baseYear - 1)
         }
         func creditKey(_ f: Facility) -> String { f.enterprise + "/" + f.sector.rawValue }
 
-        func record(year: Int, closed: Set<Int>, opened: Set<Int>) {
+        /// `closed` and `opened`: the units and the capacity they closed or opened with; `changed`:
+        /// the year's capacity changes (unit, change).
+        func record(year: Int, closed: [Int: Double], opened: [Int: Double], changed: [(Int, Double)]) {
             var m = Matrix(rowCount: groups.count, columnCount: Metric.allCases.count)
-            let utilisation = { (f: Facility) in utilisationNow[f.sector.index] }
+            // Markets and output targets never apply together (the loader refuses it), so each
+            // sector's utilisation comes from one of them.
+            var u: [Sector: Double] = [:]
+            for sector in Sector.allCases { u[sector] = hasMarket ? utilisationNow[sector.index] : utilisation(sector, year) }
             for (g, group) in groups.enumerated() {
                 for (i, f) in facilities.enumerated() where group.contains(f) {
                     let operating = status[i] == .operating
-                    let cap = f.capacity10ktPerYear
+                    let cap = capacity[i]
+                    let shut = closed[i] ?? 0, new = opened[i] ?? 0
+                    var reduced = 0.0, expanded = 0.0
+                    for (j, delta) in changed where j == i { if delta < 0 { reduced -= delta } else { expanded += delta } }
                     m[g, Metric.unitsOperating.index] += operating ? 1 : 0
                     m[g, Metric.capacity.index] += operating ? cap : 0
-                    m[g, Metric.unitsClosed.index] += closed.contains(i) ? 1 : 0
-                    m[g, Metric.capacityClosed.index] += closed.contains(i) ? cap : 0
-                    m[g, Metric.unitsOpened.index] += opened.contains(i) ? 1 : 0
-                    m[g, Metric.capacityOpened.index] += opened.contains(i) ? cap : 0
-                    m[g, Metric.netCapacityReduction.index] += (closed.contains(i) ? cap : 0) - (opened.contains(i) ? cap : 0)
-                    m[g, Metric.output.index] += operating ? cap * utilisation(f) : 0
+                    m[g, Metric.unitsClosed.index] += closed[i] != nil ? 1 : 0
+                    m[g, Metric.capacityClosed.index] += shut + reduced
+                    m[g, Metric.unitsOpened.index] += opened[i] != nil ? 1 : 0
+                    m[g, Metric.capacityOpened.index] += new + expanded
+                    m[g, Metric.netCapacityReduction.index] += (shut + reduced) - (new + expanded)
+                    m[g, Metric.output.index] += operating ? cap * u[f.sector]! : 0
                 }
             }
             values.append(m)
@@ -72,12 +107,36 @@ public enum ReferenceEngine {
         if hasMarket {
             utilisationNow = market.clear(yearIndex: 0, year: batch.baseYear, operating: { status[$0] == .operating }).utilisation
         }
-        record(year: batch.baseYear, closed: [], opened: [])
+        record(year: batch.baseYear, closed: [:], opened: [:], changed: [])
         for (yearIndex, year) in batch.years.enumerated().dropFirst() {
             if hasMarket { market.open(year: year, operating: { status[$0] == .operating }) }
             var operatingWorkers = [Double](repeating: 0, count: Sector.allCases.count)
             for (i, f) in facilities.enumerated() where status[i] == .operating {
-                operatingWorkers[f.sector.index] += Double(f.workers)
+                operatingWorkers[f.sector.index] += unitWorkers[i]
+            }
+            var changed: [(Int, Double)] = []
+            var reducedWorkers = [Double](repeating: 0, count: Sector.allCases.count), reducedCapacity = reducedWorkers
+            // Applies change `k` to its unit: capacity, workers, event.
+            func applyChange(_ k: Int, used: Double, available: Double, ratio: Double) {
+                let (c, i) = changes[k]
+                let w = max(Double(c.workersChange), -unitWorkers[i])
+                changeEvents.append(CapacityChangeEvent(
+                    scenario: 0, year: year, facility: i, change: c.id, capacityBefore10kt: capacity[i],
+                    capacityChange10kt: c.capacityChange10ktPerYear, workersChange: w, investmentYuan: c.investmentYuan,
+                    creditUsed10kt: used, creditAvailable10kt: available, ratio: ratio))
+                capacity[i] += c.capacityChange10ktPerYear
+                unitWorkers[i] += w
+                if w < 0 { reducedWorkers[facilities[i].sector.index] -= w }
+                changeState[k] = .applied
+                changed.append((i, c.capacityChange10ktPerYear))
+            }
+            func giveUp(_ k: Int, _ reason: CapacityChangeBlock, needed: Double) {
+                let (c, i) = changes[k], f = facilities[i]
+                changeState[k] = .blocked
+                blockedChanges.append(BlockedCapacityChange(
+                    scenario: 0, year: c.year, facility: i, change: c.id, capacityChange10kt: c.capacityChange10ktPerYear,
+                    reason: reason, creditNeeded10kt: needed, creditAvailable10kt: credit[creditKey(f), default: 0],
+                    ratio: policy.sector(f.sector).replacementRatio))
             }
             var closed: [Int] = []
             var closedInSector: [Sector: Double] = [:]
@@ -85,10 +144,10 @@ public enum ReferenceEngine {
                 let f = facilities[i]
                 status[i] = .closed
                 closed.append(i)
-                closedInSector[f.sector, default: 0] += f.capacity10ktPerYear
-                credit[creditKey(f), default: 0] += f.capacity10ktPerYear
+                closedInSector[f.sector, default: 0] += capacity[i]
+                credit[creditKey(f), default: 0] += capacity[i]
                 closures.append(ClosureEvent(scenario: 0, year: year, facility: i,
-                                             capacity10ktPerYear: f.capacity10ktPerYear, cause: cause))
+                                             capacity10ktPerYear: capacity[i], cause: cause))
             }
             // Units of enterprises that went bankrupt last year.
             for exit in exits where status[exit.facility] == .operating {
@@ -99,6 +158,24 @@ public enum ReferenceEngine {
             for (i, f) in facilities.enumerated() where status[i] == .operating && f.sector == .coal {
                 let left = remainingReserve(f, year)
                 if left <= 0 { close(i, .reserveExhausted(remainingYears: left)) }
+            }
+            // Capacity reductions due this year, in list order: an operating unit gives up capacity
+            // as credit; otherwise the reduction is given up.
+            for (k, (c, i)) in changes.enumerated() where changeState[k] == .pending && c.capacityChange10ktPerYear < 0
+                && c.year == year {
+                let f = facilities[i]
+                switch status[i] {
+                case .planned: giveUp(k, .unitNotOpen, needed: 0)
+                case .closed: giveUp(k, .unitClosed, needed: 0)
+                case .operating:
+                    let cut = -c.capacityChange10ktPerYear
+                    if cut >= capacity[i] { giveUp(k, .exceedsCapacity, needed: 0); continue }
+                    let available = credit[creditKey(f), default: 0]
+                    credit[creditKey(f)] = available + cut
+                    closedInSector[f.sector, default: 0] += cut
+                    reducedCapacity[f.sector.index] += cut
+                    applyChange(k, used: -cut, available: available, ratio: policy.sector(f.sector).replacementRatio)
+                }
             }
             // Rules, in order.
             for rule in policy.rules where rule.isActive(in: year) {
@@ -170,7 +247,7 @@ public enum ReferenceEngine {
                 }
             }
             // Openings through replacement, in table order.
-            var opened: Set<Int> = []
+            var opened: [Int: Double] = [:]
             for (i, f) in facilities.enumerated() where status[i] == .planned && f.startYear <= year {
                 let ratio = policy.sector(f.sector).replacementRatio
                 let need = ratio * f.capacity10ktPerYear
@@ -178,16 +255,33 @@ public enum ReferenceEngine {
                 guard available >= need - 1e-9 * max(1, need) else { continue }
                 credit[creditKey(f)] = max(0, available - need)
                 status[i] = .operating
-                opened.insert(i)
+                opened[i] = capacity[i]
                 openings.append(OpeningEvent(scenario: 0, year: year, facility: i, capacity10ktPerYear: f.capacity10ktPerYear,
                                              creditUsed10kt: need, creditAvailable10kt: available, ratio: ratio))
             }
-            // Workers displaced by this year's closures, then enterprise books.
+            // Expansions due by now, in list order: each waits until its unit operates and its pool
+            // holds ratio × change of credit; a closed unit's expansion is given up.
+            for (k, (c, i)) in changes.enumerated() where changeState[k] == .pending && c.capacityChange10ktPerYear > 0
+                && c.year <= year {
+                let f = facilities[i], ratio = policy.sector(f.sector).replacementRatio
+                let need = ratio * c.capacityChange10ktPerYear
+                if status[i] == .closed { giveUp(k, .unitClosed, needed: need); continue }
+                guard status[i] == .operating else { continue }
+                let available = credit[creditKey(f), default: 0]
+                guard available >= need - 1e-9 * max(1, need) else { continue }
+                credit[creditKey(f)] = max(0, available - need)
+                applyChange(k, used: need, available: available, ratio: ratio)
+            }
+            // Workers displaced by this year's closures and reductions, then enterprise books.
             if workers != nil {
                 var displaced = [Double](repeating: 0, count: Sector.allCases.count), cut = displaced
                 for i in closed {
-                    displaced[facilities[i].sector.index] += Double(facilities[i].workers)
-                    cut[facilities[i].sector.index] += facilities[i].capacity10ktPerYear
+                    displaced[facilities[i].sector.index] += unitWorkers[i]
+                    cut[facilities[i].sector.index] += capacity[i]
+                }
+                for σ in Sector.allCases.indices {
+                    displaced[σ] += reducedWorkers[σ]
+                    cut[σ] += reducedCapacity[σ]
                 }
                 let goals = Sector.allCases.map { policy.targetCapacity($0, in: year) }
                 workers!.step(yearIndex: yearIndex, year: year, displaced: [displaced], capacityCut: [cut],
@@ -203,7 +297,18 @@ public enum ReferenceEngine {
                 books!.exits[0] = []
                 for exit in exits where status[exit.facility] == .planned { status[exit.facility] = .closed }
             }
-            record(year: year, closed: Set(closed), opened: opened)
+            record(year: year, closed: Dictionary(closed.map { ($0, capacity[$0]) }, uniquingKeysWith: { a, _ in a }),
+                   opened: opened, changed: changed)
+        }
+        for (k, (c, i)) in changes.enumerated() where changeState[k] == .pending && c.capacityChange10ktPerYear > 0
+            && c.year <= batch.endYear {
+            let f = facilities[i], ratio = policy.sector(f.sector).replacementRatio
+            let reason: CapacityChangeBlock = status[i] == .operating ? .insufficientCredit
+                : status[i] == .planned ? .unitNotOpen : .unitClosed
+            blockedChanges.append(BlockedCapacityChange(
+                scenario: 0, year: c.year, facility: i, change: c.id, capacityChange10kt: c.capacityChange10ktPerYear,
+                reason: reason, creditNeeded10kt: ratio * c.capacityChange10ktPerYear,
+                creditAvailable10kt: credit[creditKey(f), default: 0], ratio: ratio))
         }
         var blocked: [BlockedOpening] = []
         for (i, f) in facilities.enumerated() where status[i] == .planned && f.startYear <= batch.endYear {
@@ -213,6 +318,8 @@ public enum ReferenceEngine {
         }
         return BatchResult(scenarioNames: batch.scenarioNames, years: batch.years, groups: groups, valuesByYear: values,
                            closures: closures, openings: openings, blockedOpenings: blocked, shortfalls: shortfalls,
-                           resettlement: workers?.result, finance: books?.result, market: hasMarket ? market.result : nil)
+                           resettlement: workers?.result, finance: books?.result, market: hasMarket ? market.result : nil,
+                           capacityChanges: changeEvents, blockedCapacityChanges: blockedChanges,
+                           outputShortfalls: outputShortfalls)
     }
 }

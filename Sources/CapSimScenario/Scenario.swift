@@ -53,7 +53,8 @@ public struct Scenario: Sendable {
 
 extension Scenario {
     static let topKeys = ["name", "title", "baseYear", "endYear", "facilityTables", "sectors", "rules", "targets",
-                          "workforce", "resettlement", "enterpriseTables", "finance", "entities", "regions"]
+                          "workforce", "resettlement", "enterpriseTables", "finance", "entities", "regions",
+                          "capacityChanges", "outputTargets", "replacementCreditTables"]
     static let sectorKeys = ["utilisation", "utilisationByYear", "priceIndex", "priceIndexByYear", "replacementRatio",
                              "market"]
     static let ruleKeys = ["id", "sector", "criterion", "threshold", "thresholdByYear", "from", "to",
@@ -187,6 +188,11 @@ extension Scenario {
         }
         policy = Policy(rules: rules, targets: targets, sectors: sectors, resettlement: resettlement,
                         finance: finance)
+        // Scenario+CapacityChanges.swift
+        policy.capacityChanges = resolveCapacityChanges(top["capacityChanges"], reader: &reader)
+        policy.outputTargets = resolveOutputTargets(top["outputTargets"], reader: &reader)
+        policy.replacementCredit = resolveReplacementCredit(top["replacementCreditTables"], reader: &reader)
+        checkNotCombinedWithFinance(root, hasFinance: top["finance"] != nil, reader: &reader)
     }
 
     var programmeYears: ClosedRange<Int> { (baseYear + 1)...endYear }

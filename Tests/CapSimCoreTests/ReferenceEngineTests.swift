@@ -12,6 +12,20 @@ import Testing
         #expect(engine.openings == reference.openings, sourceLocation: sourceLocation)
         #expect(engine.blockedOpenings == reference.blockedOpenings, sourceLocation: sourceLocation)
         #expect(engine.shortfalls == reference.shortfalls, sourceLocation: sourceLocation)
+        #expect(engine.blockedCapacityChanges == reference.blockedCapacityChanges, sourceLocation: sourceLocation)
+        #expect(engine.capacityChanges.count == reference.capacityChanges.count, sourceLocation: sourceLocation)
+        for (a, b) in zip(engine.capacityChanges, reference.capacityChanges) {
+            #expect(a.scenario == b.scenario && a.year == b.year && a.facility == b.facility && a.change == b.change
+                    && a.workersChange == b.workersChange && a.ratio == b.ratio && close(a.capacityBefore10kt, b.capacityBefore10kt)
+                    && close(a.creditUsed10kt, b.creditUsed10kt) && close(a.creditAvailable10kt, b.creditAvailable10kt),
+                    sourceLocation: sourceLocation)
+        }
+        #expect(engine.outputShortfalls.count == reference.outputShortfalls.count, sourceLocation: sourceLocation)
+        for (a, b) in zip(engine.outputShortfalls, reference.outputShortfalls) {
+            #expect(a.scenario == b.scenario && a.year == b.year && a.target == b.target && a.goal10kt == b.goal10kt
+                    && close(a.output10kt, b.output10kt) && close(a.capacity10ktPerYear, b.capacity10ktPerYear),
+                    sourceLocation: sourceLocation)
+        }
         for (x, y) in zip(engine.valuesByYear, reference.valuesByYear) {
             #expect(zip(x.elements, y.elements).allSatisfy { close($0, $1) }, sourceLocation: sourceLocation)
         }

@@ -25,6 +25,8 @@ struct Aggregator {
     let sums: Buffer<Double>
     /// Low part of the compensated operating capacity, `[s·G + g]`.
     let capacityLow: Buffer<Double>
+    /// Index of each sector's total group, -1 for a sector without units: `[σ]`.
+    let sectorTotal: [Int]
 
     private static let M = Metric.allCases.count
     private static let units = Metric.unitsOperating.index, capacity = Metric.capacity.index
@@ -49,6 +51,7 @@ struct Aggregator {
         }
         groupsOf = flat
         groupSector = groups.map(\.sector.index)
+        sectorTotal = Sector.allCases.map { σ in index[AggregationGroup(sector: σ)] ?? -1 }
         let G = groups.count
         sums = Buffer(repeating: 0, count: G * Self.M * S)
         capacityLow = Buffer(repeating: 0, count: G * S)
@@ -115,10 +118,37 @@ struct Aggregator {
         }
     }
 
+    /// Unit `f`'s capacity changed by `delta` in scenario `s` (docs/MODEL.md §2.0b, §2.5b): the
+    /// operating capacity moves by `delta`, a reduction counts as capacity closed and an expansion
+    /// as capacity opened; the unit counts do not move.
+    @inline(__always)
+    func changed(_ f: Int, _ s: Int, by delta: Double) {
+        operatingChanged(f, s, units: 0, capacity: delta)
+        let m = delta < 0 ? Self.capacityClosed : Self.capacityOpened
+        for k in 0..<4 { sums[at(groupsOf[4 * f + k], m, s)] += abs(delta) }
+    }
+
+    /// The operating capacity of sector `σ` in scenario `s`, 10 kt/yr (0 for a sector without units).
+    @inline(__always)
+    func sectorCapacity(_ σ: Int, _ s: Int) -> Double {
+        let g = sectorTotal[σ]
+        guard g >= 0 else { return 0 }
+        return sums[at(g, Self.capacity, s)] + capacityLow[s * groupCount + g]
+    }
+
     /// Zeroes the closed and opened sums the year's events touched (after the year's row is
     /// written), so the next year starts from zero without clearing every group and scenario.
     func clearChanges(closures: RecordLog<ClosureRecord>, from firstClosure: Int,
-                      openings: RecordLog<OpeningRecord>, from firstOpening: Int) {
+                      openings: RecordLog<OpeningRecord>, from firstOpening: Int,
+                      changes: RecordLog<ChangeRecord>, from firstChange: Int, changedFacility: [Int]) {
+        for k in firstChange..<changes.count {
+            let r = changes[k], f = changedFacility[Int(r.change)], s = Int(r.scenario)
+            for j in 0..<4 {
+                let g = groupsOf[4 * f + j]
+                sums[at(g, Self.capacityClosed, s)] = 0
+                sums[at(g, Self.capacityOpened, s)] = 0
+            }
+        }
         for k in firstClosure..<closures.count {
             let r = closures[k], f = Int(r.facility), s = Int(r.scenario)
             for j in 0..<4 {
@@ -140,12 +170,13 @@ struct Aggregator {
     /// The year's metrics per group: a matrix groups × (metrics × scenarios), column
     /// `metric.index + s × Metric.allCases.count` (the public layout of `BatchResult`).
     @inline(never)  // kept out of line so profiles show the row on its own
-    func row(yearIndex y: Int, policy: CompiledPolicy) -> Matrix {
+    func row(yearIndex y: Int, policy: CompiledPolicy, utilisation: Buffer<Double>) -> Matrix {
         let G = groupCount, S = scenarioCount, M = Self.M, Y = policy.yearCount
         let net = Metric.netCapacityReduction.index, output = Metric.output.index
         var out = Array(UnsafeBufferPointer(start: sums.base, count: sums.count))
         out.withUnsafeMutableBufferPointer { o in
-            policy.utilisation.withUnsafeBufferPointer { u in
+            do {
+                let u = utilisation.base
                 for s in 0..<S {
                     let column = M * s * G, low = capacityLow.base + s * G
                     for g in 0..<G {

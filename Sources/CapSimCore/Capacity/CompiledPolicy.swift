@@ -37,6 +37,12 @@ struct CompiledPolicy {
     let exhaustionCandidates: [[Int]]
     /// Units planned in the base year, in table order: the only ones that can open.
     let plannedUnits: [Int]
+    /// Capacity changes of existing units (docs/MODEL.md §2.0b, §2.5b).
+    let changes: CompiledCapacityChanges
+    /// Output targets (docs/MODEL.md §2.6b).
+    let output: CompiledOutputTargets
+    /// Per scenario, the starting replacement credit by pool (entries naming no pool of the table are dropped).
+    let startingCredit: [[(pool: Int, credit: Double)]]
 
     init(_ policies: [Policy], columns: FacilityColumns, years: [Int]) {
         let S = policies.count, Y = years.count, sectors = Sector.allCases
@@ -99,6 +105,13 @@ struct CompiledPolicy {
             }
         }
         plannedUnits = (0..<columns.count).filter { columns.startYear[$0] > baseYear }
+        changes = CompiledCapacityChanges(policies, columns: columns)
+        output = CompiledOutputTargets(policies, years: years)
+        startingCredit = policies.map { p in
+            p.replacementCredit.compactMap { c in
+                columns.poolIndex[FacilityColumns.poolKey(c.enterprise, c.sector)].map { (pool: $0, credit: c.credit10kt) }
+            }
+        }
     }
 
     /// One slot of the union of the scenarios' lists: its position, a representative item, and

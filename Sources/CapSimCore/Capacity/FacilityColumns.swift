@@ -23,6 +23,8 @@ struct FacilityColumns {
     /// Index of each facility's (enterprise, sector) replacement-credit pool.
     let creditPool: [Int]
     let creditPoolCount: Int
+    /// Pool index by `FacilityColumns.poolKey(enterprise, sector)`.
+    let poolIndex: [String: Int]
     let indexByID: [String: Int]
 
     init(_ facilities: [Facility]) {
@@ -47,18 +49,22 @@ struct FacilityColumns {
         var poolOf: [Int] = []
         poolOf.reserveCapacity(facilities.count)
         for f in facilities {
-            let key = f.enterprise + "\u{1F}" + f.sector.rawValue
+            let key = Self.poolKey(f.enterprise, f.sector)
             if let p = pools[key] { poolOf.append(p) } else {
                 pools[key] = pools.count
                 poolOf.append(pools.count - 1)
             }
         }
         creditPool = poolOf
+        poolIndex = pools
         creditPoolCount = pools.count
         var ids: [String: Int] = [:]
         for (i, f) in facilities.enumerated() { ids[f.id] = i }
         indexByID = ids
     }
+
+    /// The key of an (enterprise, sector) credit pool.
+    static func poolKey(_ enterprise: String, _ sector: Sector) -> String { enterprise + "\u{1F}" + sector.rawValue }
 
     /// Remaining reserve years at the start of `year`: one year of reserve is used per year.
     @inline(__always)

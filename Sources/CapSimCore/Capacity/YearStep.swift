@@ -1,5 +1,6 @@
 /// Every scenario's capacity changes in one year, in the order of docs/MODEL.md §2: enterprise
-/// exits, reserve exhaustion, rules, targets, replacement openings.
+/// exits, reserve exhaustion, capacity reductions, rules, targets, replacement openings,
+/// expansions, then the utilisation output targets ask for.
 ///
 /// Each stage is one pass over its units advancing every scenario of the batch: the unit's
 /// figures are read once and compared with each scenario's threshold (the scenario index
@@ -27,15 +28,18 @@ struct YearStep {
     func advance() {
         closeExitedEnterprises()
         closeExhaustedMines()
+        if policy.changes.count > 0 { applyCapacityChanges(expansions: false) }
         for r in policy.rules.indices where policy.rules[r].activeInYear[yearIndex] { apply(rule: r) }
         for t in policy.targets.indices where policy.targets[t].activeInYear[yearIndex] { pursue(target: t) }
         openReplacements()
+        if policy.changes.count > 0 { applyCapacityChanges(expansions: true) }
+        if policy.output.any { settleOutput() }
     }
 
     /// Closes unit `f` in scenario `s`: status, credit, the sector's sums and the group sums.
     private func close(_ f: Int, _ s: Int, cause: Int32, measured: Double, limit: Double) {
         let S = state.scenarioCount
-        let cap = columns.capacity[f], workers = columns.workers[f]
+        let cap = state.capacity[f * S + s], workers = state.workers[f * S + s]
         let k = columns.sectorIndex[f] * S + s
         state.status[f * S + s] = UnitStatus.closed.rawValue
         state.credit[columns.creditPool[f] * S + s] += cap
@@ -44,7 +48,7 @@ struct YearStep {
         state.operatingWorkersBySector[k] -= workers
         aggregator.closed(f, s, capacity: cap)
         state.closures.append(ClosureRecord(facility: Int32(f), scenario: Int32(s), yearIndex: Int32(yearIndex),
-                                            cause: cause, measured: measured, limit: limit))
+                                            cause: cause, measured: measured, limit: limit, capacity: cap))
     }
 
     /// Units of enterprises that left last year close first (docs/MODEL.md §2.0a).
@@ -196,10 +200,95 @@ struct YearStep {
                     guard available >= need - Self.tolerance * max(1, need) else { continue }
                     credit[s] = max(0, available - need)
                     row[s] = Self.operating
-                    state.operatingWorkersBySector[σ * S + s] += columns.workers[f]
+                    state.operatingWorkersBySector[σ * S + s] += state.workers[f * S + s]
                     aggregator.opened(f, s, capacity: cap)
                     state.openings.append(OpeningRecord(facility: Int32(f), scenario: Int32(s), yearIndex: Int32(yearIndex),
                                                         creditUsed: need, creditAvailable: available, ratio: ratio[s]))
+                }
+            }
+        }
+    }
+
+    private static let blockedUnitClosed = Int32(CapacityChangeBlock.allCases.firstIndex(of: .unitClosed)!)
+    private static let blockedUnitNotOpen = Int32(CapacityChangeBlock.allCases.firstIndex(of: .unitNotOpen)!)
+    private static let blockedExceeds = Int32(CapacityChangeBlock.allCases.firstIndex(of: .exceedsCapacity)!)
+
+    /// Capacity changes of existing units (docs/MODEL.md §2.0b, §2.5b), in list order, every
+    /// scenario. Reductions (`expansions == false`) apply in their due year to an operating unit
+    /// and free their capacity as credit; otherwise they are given up. Expansions due by now wait
+    /// until their unit operates and its pool holds ratio × change of credit; a closed unit's
+    /// expansion is given up.
+    private func applyCapacityChanges(expansions: Bool) {
+        let S = state.scenarioCount, changes = policy.changes
+        for c in 0..<changes.count {
+            let f = changes.facility[c], σ = columns.sectorIndex[f], pool = columns.creditPool[f]
+            for s in 0..<S where state.changeStatus[c * S + s] == ChangeStatus.pending.rawValue {
+                let i = c * S + s, delta = changes.change[i]
+                guard delta != 0, (delta > 0) == expansions, changes.year[i] <= year else { continue }
+                let unit = state.status[f * S + s], available = state.credit[pool * S + s]
+                let ratio = policy.replacementRatio[σ * S + s]
+                func give(up reason: Int32, needed: Double) {
+                    state.changeStatus[i] = ChangeStatus.blocked.rawValue
+                    state.blockedChanges.append(BlockedChangeRecord(change: Int32(c), scenario: Int32(s), reason: reason,
+                                                                    creditNeeded: needed, creditAvailable: available, ratio: ratio))
+                }
+                if !expansions {
+                    guard changes.year[i] == year else { continue }
+                    if unit != Self.operating {
+                        give(up: unit == Self.planned ? Self.blockedUnitNotOpen : Self.blockedUnitClosed, needed: 0)
+                    } else if -delta >= state.capacity[f * S + s] {
+                        give(up: Self.blockedExceeds, needed: 0)
+                    } else {
+                        state.credit[pool * S + s] = available - delta
+                        state.closedBySector[σ * S + s] -= delta
+                        apply(c, f, s, delta: delta, used: delta, available: available, ratio: ratio)
+                    }
+                } else {
+                    if unit == UnitStatus.closed.rawValue { give(up: Self.blockedUnitClosed, needed: ratio * delta); continue }
+                    guard unit == Self.operating else { continue }
+                    let need = ratio * delta
+                    guard available >= need - Self.tolerance * max(1, need) else { continue }
+                    state.credit[pool * S + s] = max(0, available - need)
+                    apply(c, f, s, delta: delta, used: need, available: available, ratio: ratio)
+                }
+            }
+        }
+    }
+
+    /// Applies change slot `c` to unit `f` in scenario `s`: capacity, workers, group sums, event.
+    private func apply(_ c: Int, _ f: Int, _ s: Int, delta: Double, used: Double, available: Double, ratio: Double) {
+        let S = state.scenarioCount, k = columns.sectorIndex[f] * S + s
+        let before = state.capacity[f * S + s]
+        state.capacity[f * S + s] = before + delta
+        // Workers removed are at most the unit's; they are displaced like a closure's.
+        let w = max(policy.changes.workers[c * S + s], -state.workers[f * S + s])
+        state.workers[f * S + s] += w
+        state.operatingWorkersBySector[k] += w
+        if w < 0 { state.displacedBySector[k] -= w }
+        state.changeStatus[c * S + s] = ChangeStatus.applied.rawValue
+        aggregator.changed(f, s, by: delta)
+        state.changes.append(ChangeRecord(change: Int32(c), scenario: Int32(s), yearIndex: Int32(yearIndex),
+                                          capacityBefore: before, workers: w, creditUsed: used,
+                                          creditAvailable: available, ratio: ratio))
+    }
+
+    /// The utilisation each sector runs at this year (docs/MODEL.md §2.6b): where an output target
+    /// applies, u = max(u₀, min(ceiling, goal / capacity)) on the sector's operating capacity; a
+    /// shortfall is recorded where capacity × u stays below the goal.
+    func settleOutput() {
+        let S = state.scenarioCount, Y = policy.yearCount, out = policy.output
+        for σ in Sector.allCases.indices {
+            for s in 0..<S {
+                let k = (σ * Y + yearIndex) * S + s, goal = out.goal[k]
+                if goal.isNaN { continue }
+                let u0 = policy.utilisation[k], capacity = aggregator.sectorCapacity(σ, s)
+                let u = capacity > 0 ? max(u0, min(out.ceiling[k], goal / capacity)) : u0
+                state.utilisation[k] = u
+                let output = capacity * u
+                if output < goal - Self.tolerance * max(1, goal) {
+                    state.outputShortfalls.append(OutputShortfallRecord(
+                        scenario: Int32(s), yearIndex: Int32(yearIndex), target: out.target[k], goal: goal,
+                        output: output, capacity: capacity, ceiling: out.ceiling[k]))
                 }
             }
         }
