@@ -136,6 +136,8 @@ public enum DisplayNames {
             "bank_losses": ("银行损失", "bank losses"), "bankruptcies": ("破产企业", "bankruptcies"),
             "mergers": ("兼并企业", "mergers"), "zombies": ("僵尸企业", "zombie enterprises"),
             "profit": ("利润", "profit"), "revenue": ("收入", "revenue"),
+            "debt_received": ("承接债务", "debt received"), "assets_received": ("承接资产", "assets received"),
+            "assets_sold": ("处置资产", "assets sold"), "wound_up": ("清算或并入企业", "enterprises wound up"),
         ]
         if let (zh, en) = named[name] { return DisplayName(zh: zh, en: en) }
         return DisplayName(zh: name, en: name)

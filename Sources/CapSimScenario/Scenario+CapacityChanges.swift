@@ -122,9 +122,8 @@ extension Scenario {
     /// The books and the markets take each unit's table capacity and the sector's utilisation, so
     /// they cannot yet follow capacity changes or output targets: these are refused with either.
     func checkNotCombinedWithFinance(_ root: Node, hasFinance: Bool, reader: inout YAMLReader) {
-        guard hasFinance else { return }
-        for key in ["capacityChanges", "outputTargets"] where !(key == "capacityChanges" ? policy.capacityChanges.isEmpty
-                                                              : policy.outputTargets.isEmpty) {
+        for key in ["capacityChanges", "outputTargets"] where hasFinance
+            && !(key == "capacityChanges" ? policy.capacityChanges.isEmpty : policy.outputTargets.isEmpty) {
             reader.report(reader.keyNode(root, key), key,
                           "cannot yet be combined with 'finance': the books take each unit's table capacity and the "
                           + "sector's utilisation (docs/MODEL.md §2.0b)")

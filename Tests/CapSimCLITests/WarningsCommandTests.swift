@@ -17,7 +17,11 @@ import CapSimTestSupport
         let json = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let warnings = try #require(object["warnings"] as? [[String: String]])
-        #expect(warnings.contains { $0["kind"] == "zombie_without_action" && $0["subject"] == "通钢矿业公司" })
+        // 通钢矿业公司 was a zombie no action matched until the scenario merged it into 通钢集团 (issue 13,
+        // Scenarios/jilin-2016/README.md "Assumptions revisited"); the warning itself is tested on a
+        // crafted scenario in ScenarioWarningsTests.
+        #expect(!warnings.contains { $0["kind"] == "zombie_without_action" && $0["subject"] == "通钢矿业公司" })
+        #expect(warnings.contains { $0["kind"] == "fund_unspent" && $0["subject"] == "central_award" })
         // One printed line per listed warning (the target and opening warnings carry no kind).
         let printed = r.stdout.split(separator: "\n").filter { $0.hasPrefix("warning: ") && $0.hasSuffix("]") }
         #expect(printed.count == warnings.count)

@@ -147,7 +147,7 @@ struct MarketModel {
                 let k = σ * S + s, path = (σ * Y + y) * S + s, r = (y * Q + σ) * S + s
                 guard isOn[k] else {
                     inputs.priceIndex[k] = policy.priceIndex[path]
-                    inputs.utilisation[k] = policy.utilisation[path]
+                    inputs.utilisation[k] = state.utilisation[path]
                     continue
                 }
                 let d = demand[path], K = capacity[k]
@@ -161,6 +161,8 @@ struct MarketModel {
                 }
                 price[k] = p
                 policy.utilisation[path] = u
+                // The capacity step's output and the aggregation read the year's utilisation here.
+                state.utilisation[path] = u
                 inputs.priceIndex[k] = p
                 inputs.utilisation[k] = u
                 result.priceIndex[r] = p
